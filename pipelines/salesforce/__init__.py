@@ -1,0 +1,1 @@
+"""Talking to Salesforce: auth, the API client, the objects Flywheel reads, SOQL."""

@@ -1,0 +1,124 @@
+"""The Salesforce objects Flywheel extracts, and how each is synced incrementally."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class ObjectSpec:
+    """One object to extract: which fields to ask for and which field moves the watermark.
+
+    `fields` lists what Flywheel wants; each sync asks only for those `describe` reports, so an
+    org that hides a field (field-level security) or lacks it still syncs. Relationship fields
+    are written `Parent.Field` and land in the raw table as `Parent_Field`.
+    """
+
+    name: str
+    key_prefix: str
+    watermark_field: str
+    fields: tuple[str, ...]
+    # Fields without which the object's rows mean nothing: a sync stops if describe lacks one.
+    required: tuple[str, ...] = ("Id",)
+
+    @property
+    def table(self) -> str:
+        """The raw table's name: `OpportunityHistory` → `opportunity_history`."""
+        return _SNAKE.sub("_", self.name).lower()
+
+
+def column_name(field: str) -> str:
+    """The raw column a field lands in: `Profile.Name` → `Profile_Name`."""
+    return field.replace(".", "_")
+
+
+_AUDIT = ("CreatedById", "CreatedDate", "LastModifiedDate", "SystemModstamp", "IsDeleted")
+
+OBJECTS: tuple[ObjectSpec, ...] = (
+    ObjectSpec(
+        name="User",
+        key_prefix="005",
+        watermark_field="SystemModstamp",
+        fields=(
+            "Id", "Username", "Name", "FirstName", "LastName", "Email", "IsActive", "UserType",
+            "ProfileId", "Profile.Name", "UserRoleId", "UserRole.Name", "ManagerId",
+            "Department", "Title", "TimeZoneSidKey", "LastLoginDate",
+            "CreatedById", "CreatedDate", "LastModifiedDate", "SystemModstamp",
+        ),
+        required=("Id", "IsActive", "SystemModstamp"),
+    ),
+    ObjectSpec(
+        name="LoginHistory",
+        key_prefix="0Ya",
+        watermark_field="LoginTime",
+        fields=(
+            "Id", "UserId", "LoginTime", "LoginType", "LoginSubType", "Status", "Application",
+            "Browser", "Platform", "SourceIp", "LoginUrl", "ClientVersion", "ApiType",
+            "ApiVersion", "CountryIso", "AuthMethodReference", "LoginGeoId", "TlsProtocol",
+            "CipherSuite",
+        ),
+        required=("Id", "UserId", "LoginTime"),
+    ),
+    ObjectSpec(
+        name="Lead",
+        key_prefix="00Q",
+        watermark_field="SystemModstamp",
+        fields=(
+            "Id", "FirstName", "LastName", "Company", "Email", "Phone", "Status", "LeadSource",
+            "IsConverted", "ConvertedDate", "ConvertedOpportunityId", "ConvertedAccountId",
+            "ConvertedContactId", "OwnerId", "LastActivityDate",
+        )
+        + _AUDIT,
+        required=("Id", "SystemModstamp"),
+    ),
+    ObjectSpec(
+        name="Opportunity",
+        key_prefix="006",
+        watermark_field="SystemModstamp",
+        fields=(
+            "Id", "Name", "AccountId", "StageName", "IsClosed", "IsWon", "Amount", "CloseDate",
+            "Type", "LeadSource", "ForecastCategory", "Probability", "OwnerId",
+            "LastActivityDate", "LastStageChangeDate",
+        )
+        + _AUDIT,
+        required=("Id", "SystemModstamp"),
+    ),
+    ObjectSpec(
+        name="Task",
+        key_prefix="00T",
+        watermark_field="SystemModstamp",
+        fields=(
+            "Id", "Subject", "Status", "Priority", "ActivityDate", "WhoId", "WhatId",
+            "AccountId", "OwnerId", "IsClosed", "TaskSubtype", "CompletedDateTime", "IsArchived",
+        )
+        + _AUDIT,
+        required=("Id", "SystemModstamp"),
+    ),
+    ObjectSpec(
+        name="Event",
+        key_prefix="00U",
+        watermark_field="SystemModstamp",
+        fields=(
+            "Id", "Subject", "StartDateTime", "EndDateTime", "ActivityDateTime", "ActivityDate",
+            "DurationInMinutes", "WhoId", "WhatId", "AccountId", "OwnerId", "IsArchived",
+        )
+        + _AUDIT,
+        required=("Id", "SystemModstamp"),
+    ),
+    ObjectSpec(
+        name="OpportunityHistory",
+        key_prefix="008",
+        watermark_field="SystemModstamp",
+        fields=(
+            "Id", "OpportunityId", "StageName", "Amount", "ExpectedRevenue", "CloseDate",
+            "Probability", "ForecastCategory", "CreatedById", "CreatedDate", "SystemModstamp",
+            "IsDeleted",
+        ),
+        required=("Id", "SystemModstamp"),
+    ),
+)
+
+OBJECTS_BY_NAME: dict[str, ObjectSpec] = {o.name: o for o in OBJECTS}
