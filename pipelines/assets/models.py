@@ -1,0 +1,29 @@
+"""The dbt models (staging → intermediate → marts) as Dagster assets; dbt tests as asset checks."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from pipelines.assets.extract import DUCKDB_POOL
+from pipelines.dbt_project import dbt_project
+
+GROUP = "adoption_models"
+
+
+class FlywheelTranslator(DagsterDbtTranslator):
+    """Models go in `adoption_models`; sources keep the extract assets' keys (`meta.dagster`)."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return GROUP
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=FlywheelTranslator(),
+    pool=DUCKDB_POOL,
+)
+def adoption_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()

@@ -1,0 +1,32 @@
+"""The Dagster code location: every asset, resource and job of Flywheel."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines import settings
+from pipelines.assets.extract import extract_assets
+from pipelines.salesforce.resource import salesforce_resource_from_env
+
+# One process runs the whole refresh: DuckDB takes one writer at a time, so parallel steps
+# would only queue on the `duckdb` pool, and the built-in sample org starts once per run.
+adoption_refresh = dg.define_asset_job(
+    "adoption_refresh",
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    description="Extract from Salesforce into DuckDB (later: models, gates, publish).",
+)
+
+_database = settings.duckdb_path()
+
+defs = dg.Definitions(
+    assets=extract_assets,
+    jobs=[adoption_refresh],
+    resources={
+        "salesforce": salesforce_resource_from_env(
+            sample_ground_truth_path=str(_database.parent / "sample_org_ground_truth.jsonl")
+        ),
+        "duckdb": DuckDBResource(database=str(_database)),
+    },
+)

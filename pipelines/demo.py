@@ -1,0 +1,89 @@
+"""The quickstart: run `adoption_refresh` on the built-in sample org and say where things are.
+
+`flywheel-demo` runs the documented command, `dagster job execute -m pipelines.definitions
+-j adoption_refresh`, with a local Dagster instance (telemetry off) so the run also shows in
+the UI afterwards, then prints the outputs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipelines import settings
+
+_DAGSTER_YAML = """telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+    granularity: op
+"""
+
+
+def dagster_home(cwd: Path) -> Path:
+    """`$DAGSTER_HOME`, or `./dagster_home` (created with telemetry off if it is missing)."""
+    home = Path(os.environ.get("DAGSTER_HOME") or cwd / "dagster_home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(_DAGSTER_YAML)
+    return home
+
+
+def table_counts(database: Path) -> list[tuple[str, int]]:
+    """Row counts of every table Flywheel wrote, schema-qualified."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_%' ESCAPE '\\' "
+            "ORDER BY table_schema, table_name"
+        ).fetchall()
+        return [
+            (f"{schema}.{name}", con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0])
+            for schema, name in tables
+        ]
+
+
+def summary(database: Path, home: Path) -> str:
+    lines = ["", "Flywheel ran adoption_refresh. Outputs:", f"  DuckDB database  {database}"]
+    lines += [f"    {name:<40} {rows:>10,} rows" for name, rows in table_counts(database)]
+    truth = database.parent / "sample_org_ground_truth.jsonl"
+    if truth.exists():
+        lines.append(f"  sample org ground truth  {truth}")
+    lines += [
+        f"  Dagster runs     {home}",
+        "",
+        f"Query it:    python -c \"import duckdb; duckdb.connect('{database}', read_only=True)"
+        ".sql('FROM raw_salesforce.user LIMIT 5').show()\"",
+        f"Open the UI: DAGSTER_HOME={home} dagster dev -w workspace.yaml -h 127.0.0.1",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    cwd = Path.cwd()
+    database = settings.duckdb_path()
+    home = dagster_home(cwd)
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        settings.DUCKDB_PATH_VAR: str(database),
+        settings.EXPORT_DIR_VAR: str(settings.export_dir()),
+    }
+    command = ["dagster", "job", "execute", "-m", "pipelines.definitions", "-j", "adoption_refresh"]
+    print("$", " ".join(command), flush=True)
+    result = subprocess.run(command, env=env, cwd=cwd)
+    if result.returncode != 0:
+        print(f"\nadoption_refresh failed (exit {result.returncode}); the log above says which step and why.")
+        return result.returncode
+    print(summary(database, home))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Salesforce → DuckDB: incremental, streamed, one transaction per sync."""

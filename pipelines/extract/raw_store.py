@@ -1,0 +1,198 @@
+"""The raw tables in DuckDB (`raw_salesforce.*`) and the sync state beside them.
+
+A raw table holds one row per Salesforce Id: the latest version Flywheel has read, including
+soft-deleted rows (`IsDeleted`). A sync stages its pages in a temporary table and merges them
+in the same transaction that moves its watermark, so a killed run leaves both as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.extract.columns import Column
+from pipelines.salesforce.objects import ObjectSpec
+
+SCHEMA = "raw_salesforce"
+STATE_TABLE = f"{SCHEMA}._sync_state"
+SYNCED_AT = "_flywheel_synced_at"
+_STAGE = "_flywheel_stage"
+_PAGE = "_flywheel_page"
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_name(spec: ObjectSpec) -> str:
+    return f"{SCHEMA}.{quote(spec.table)}"
+
+
+@dataclass(frozen=True)
+class SyncState:
+    object_name: str
+    watermark: datetime | None
+    last_synced_at: datetime
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    new: int
+    changed: int
+    deleted: int
+    watermark: datetime | None
+
+
+_EXAMPLES = {
+    "TIMESTAMP": "2024-01-15T10:20:30.000+0000",
+    "DATE": "2024-01-15",
+    "BOOLEAN": "true",
+    "DOUBLE": "675000.0",
+    "BIGINT": "30",
+}
+
+
+class MalformedValue(ValueError):
+    """A datetime or date in a page that DuckDB cannot read as one."""
+
+
+def ensure_state_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    con.execute(
+        f"""CREATE TABLE IF NOT EXISTS {STATE_TABLE} (
+            object_name VARCHAR PRIMARY KEY,
+            watermark_field VARCHAR NOT NULL,
+            watermark TIMESTAMP,
+            last_synced_at TIMESTAMP NOT NULL,
+            last_run_id VARCHAR
+        )"""
+    )
+
+
+def read_state(con: duckdb.DuckDBPyConnection, object_name: str) -> SyncState | None:
+    row = con.execute(
+        f"SELECT watermark, last_synced_at FROM {STATE_TABLE} WHERE object_name = ?", [object_name]
+    ).fetchone()
+    return SyncState(object_name, row[0], row[1]) if row else None
+
+
+def write_state(
+    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, watermark: datetime | None, synced_at: datetime, run_id: str
+) -> None:
+    con.execute(f"DELETE FROM {STATE_TABLE} WHERE object_name = ?", [spec.name])
+    con.execute(
+        f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?)",
+        [spec.name, spec.watermark_field, watermark, synced_at, run_id],
+    )
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, columns: Sequence[Column]) -> list[str]:
+    """Create the raw table, or add the columns a field new to the org brings. Returns those added."""
+    definitions = ", ".join(f"{quote(c.name)} {c.duckdb_type}" for c in columns)
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table_name(spec)} ({definitions}, {SYNCED_AT} TIMESTAMP)")
+    existing = {
+        name.lower()
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+            [SCHEMA, spec.table],
+        ).fetchall()
+    }
+    added = [c for c in columns if c.name.lower() not in existing]
+    for column in added:
+        con.execute(f"ALTER TABLE {table_name(spec)} ADD COLUMN {quote(column.name)} {column.duckdb_type}")
+    return [c.name for c in added]
+
+
+def _cast(column: Column) -> str:
+    """The staging expression for a page column: REST pages bring typed booleans and numbers,
+    Bulk pages bring text; datetimes and dates are text in both."""
+    source = quote(column.name)
+    if column.duckdb_type == "TIMESTAMP":
+        return f"timezone('UTC', CAST({source} AS TIMESTAMPTZ)) AS {source}"
+    if column.duckdb_type == "VARCHAR":
+        return source
+    return f"CAST({source} AS {column.duckdb_type}) AS {source}"
+
+
+def create_stage(con: duckdb.DuckDBPyConnection, columns: Sequence[Column]) -> None:
+    definitions = ", ".join(f"{quote(c.name)} {c.duckdb_type}" for c in columns)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_STAGE} ({definitions})")
+
+
+def stage_page(
+    con: duckdb.DuckDBPyConnection, page: pa.Table, columns: Sequence[Column], object_name: str
+) -> None:
+    """Append a page to the stage, parsing its datetimes and dates."""
+    con.register(_PAGE, page)
+    try:
+        con.execute(f"INSERT INTO {_STAGE} SELECT {', '.join(_cast(c) for c in columns)} FROM {_PAGE}")
+    except (duckdb.ConversionException, duckdb.InvalidInputException):
+        # The transaction is aborted now (the caller rolls it back): find the culprit apart.
+        raise MalformedValue(_describe_bad_value(page, columns, object_name)) from None
+    con.unregister(_PAGE)
+
+
+def _describe_bad_value(page: pa.Table, columns: Sequence[Column], object_name: str) -> str:
+    targets = {"TIMESTAMP": "TIMESTAMPTZ", "DATE": "DATE", "BOOLEAN": "BOOLEAN", "DOUBLE": "DOUBLE", "BIGINT": "BIGINT"}
+    with duckdb.connect() as scratch:
+        scratch.register(_PAGE, page)
+        for column in columns:
+            target = targets.get(column.duckdb_type)
+            if target is None:
+                continue
+            row = scratch.execute(
+                f"SELECT Id, {quote(column.name)} FROM {_PAGE} WHERE {quote(column.name)} IS NOT NULL "
+                f"AND TRY_CAST({quote(column.name)} AS {target}) IS NULL LIMIT 1"
+            ).fetchone()
+            if row:
+                return (
+                    f"{object_name}.{column.field} of record {row[0]} holds {row[1]!r:.80}, which is "
+                    f"not a Salesforce {column.sf_type} (expected e.g. {_EXAMPLES[column.duckdb_type]})"
+                )
+    return f"{object_name}: a page holds a value DuckDB cannot read"
+
+
+def merge_stage(
+    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, columns: Sequence[Column], synced_at: datetime
+) -> MergeCounts:
+    """Upsert the staged rows into the raw table; rows identical to what is stored stay untouched.
+
+    The stage may hold an Id twice (a record modified while it was being paged): the newest
+    version by watermark wins.
+    """
+    names = [quote(c.name) for c in columns]
+    mark = quote(spec.watermark_field)
+    differs = " OR ".join(f"s.{n} IS DISTINCT FROM r.{n}" for n in names)
+    is_deleted = "s.\"IsDeleted\"" if any(c.name == "IsDeleted" for c in columns) else "false"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _flywheel_changes AS
+        WITH latest AS (
+            SELECT * FROM {_STAGE}
+            QUALIFY row_number() OVER (PARTITION BY "Id" ORDER BY {mark} DESC NULLS LAST) = 1
+        )
+        SELECT s.*, r."Id" IS NULL AS _is_new, coalesce({is_deleted}, false) AS _is_deleted
+        FROM latest s LEFT JOIN {table_name(spec)} r ON r."Id" = s."Id"
+        WHERE r."Id" IS NULL OR {differs}"""
+    )
+    new, changed, deleted = con.execute(
+        "SELECT count(*) FILTER (WHERE _is_new), count(*) FILTER (WHERE NOT _is_new), "
+        "count(*) FILTER (WHERE _is_deleted) FROM _flywheel_changes"
+    ).fetchone()
+    con.execute(
+        f'DELETE FROM {table_name(spec)} WHERE "Id" IN (SELECT "Id" FROM _flywheel_changes WHERE NOT _is_new)'
+    )
+    column_list = ", ".join(names)
+    con.execute(
+        f"INSERT INTO {table_name(spec)} ({column_list}, {SYNCED_AT}) "
+        f"SELECT {column_list}, ? FROM _flywheel_changes",
+        [synced_at],
+    )
+    (watermark,) = con.execute(f"SELECT max({mark}) FROM {_STAGE}").fetchone()
+    con.execute(f"DROP TABLE {_STAGE}")
+    con.execute("DROP TABLE _flywheel_changes")
+    return MergeCounts(new=new, changed=changed, deleted=deleted, watermark=watermark)

@@ -1,0 +1,306 @@
+"""The calls Flywheel makes to Salesforce, on top of simple-salesforce.
+
+simple-salesforce sends every request (and renews an expired session where the auth mode can);
+this layer adds what a pipeline needs around it: pages parsed with orjson, 5xx and dropped
+connections retried with bounded backoff, every call counted, and errors that name the object,
+the call and what to do.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import requests
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceError
+
+from pipelines.salesforce.auth import AuthMode, redact
+
+
+class SalesforceApiError(RuntimeError):
+    """A call failed in a way the run cannot recover from. Says what, where, and what to do."""
+
+    def __init__(self, object_name: str, call: str, problem: str, *, error_code: str | None = None, hint: str = ""):
+        self.object_name = object_name
+        self.call = call
+        self.error_code = error_code
+        message = f"Salesforce {call} for {object_name} failed: {problem}"
+        super().__init__(f"{message}. {hint}".strip() if hint else message)
+
+
+class RequestLimitExceeded(SalesforceApiError):
+    """The org's API quota is used up (`REQUEST_LIMIT_EXCEEDED`): stop cleanly, retry later."""
+
+
+class QuotaGuardReached(RequestLimitExceeded):
+    """The run used the share of the daily API quota it may use: stop before the next call."""
+
+
+class BulkRefused(SalesforceApiError):
+    """Bulk API 2.0 will not run this query (object not supported, job failed): use REST."""
+
+
+class QueryTimeout(SalesforceApiError):
+    """Salesforce gave up on a query (`QUERY_TIMEOUT`): ask for a narrower window."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded exponential backoff for 5xx answers and dropped connections."""
+
+    attempts: int = 5
+    first_delay: float = 0.5
+    max_delay: float = 8.0
+
+    def delays(self) -> Iterator[float]:
+        delay = self.first_delay
+        for _ in range(self.attempts - 1):
+            yield delay
+            delay = min(delay * 2, self.max_delay)
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[dict[str, Any]]
+    total_size: int
+    done: bool
+
+
+_TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+
+
+class SalesforceClient:
+    """What the extraction asks of an org: describe, count, and query pages."""
+
+    def __init__(
+        self,
+        sf: Salesforce,
+        *,
+        mode: AuthMode,
+        secrets: list[str] | None = None,
+        retry: RetryPolicy = RetryPolicy(),
+        quota_share: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        """`quota_share`: stop before a call once this share of the org's daily API requests
+        (as the last `Sforce-Limit-Info` reported) is used, leaving the rest to other tools."""
+        self.sf = sf
+        self.mode = mode
+        self.quota_share = quota_share
+        self.calls = 0
+        self._secrets = secrets or []
+        self._retry = retry
+        self._sleep = sleep
+
+    # --- the calls -----------------------------------------------------------------------
+    def describe(self, object_name: str) -> dict[str, Any]:
+        url = f"{self.sf.base_url}sobjects/{object_name}/describe/"
+        body = self._get_json(url, object_name=object_name, call="describe")
+        if not isinstance(body, dict) or not isinstance(body.get("fields"), list):
+            raise SalesforceApiError(object_name, "describe", "the answer has no field list")
+        return body
+
+    def count(self, soql: str, *, object_name: str, include_deleted: bool = True) -> int:
+        """`totalSize` of a `SELECT COUNT()` query."""
+        url = self.sf.base_url + ("queryAll/" if include_deleted else "query/")
+        body = self._get_json(url, object_name=object_name, call="COUNT() query", params={"q": soql})
+        return int(_query_body(body, object_name, "COUNT() query")["totalSize"])
+
+    def query_pages(
+        self, soql: str, *, object_name: str, include_deleted: bool = True, batch_size: int = 2000
+    ) -> Iterator[Page]:
+        """Every page of a query, fetched as the caller asks for the next one."""
+        url: str | None = self.sf.base_url + ("queryAll/" if include_deleted else "query/")
+        params: dict[str, str] | None = {"q": soql}
+        headers = {"Sforce-Query-Options": f"batchSize={batch_size}"}
+        call = "queryAll" if include_deleted else "query"
+        while url:
+            body = _query_body(
+                self._get_json(url, object_name=object_name, call=call, params=params, headers=headers),
+                object_name,
+                call,
+            )
+            done = bool(body.get("done", True))
+            yield Page(records=body["records"], total_size=int(body.get("totalSize", 0)), done=done)
+            next_path = body.get("nextRecordsUrl")
+            if done or not next_path:
+                return
+            url, params = f"https://{self.sf.sf_instance}{next_path}", None
+
+    def bulk_query_pages(
+        self,
+        soql: str,
+        *,
+        object_name: str,
+        include_deleted: bool = True,
+        max_records: int = 50_000,
+        poll_seconds: float = 2.0,
+        timeout_seconds: float = 3600.0,
+    ) -> Iterator[bytes]:
+        """A Bulk API 2.0 query job's results, one CSV page (with its header) at a time.
+
+        Raises `BulkRefused` when Salesforce will not run the job (an object Bulk does not
+        support, a failed or aborted job), so the caller can fall back to REST.
+        """
+        jobs = f"{self.sf.bulk2_url}query"
+        job = self._get_json(
+            jobs, method="POST", object_name=object_name, call="Bulk API 2.0 job",
+            data=orjson.dumps({
+                "operation": "queryAll" if include_deleted else "query",
+                "query": soql, "columnDelimiter": "COMMA", "lineEnding": "LF",
+            }),
+            refuse=BulkRefused,
+        )
+        job_url = f"{jobs}/{job['id']}"
+        deadline = time.monotonic() + timeout_seconds
+        while True:
+            info = self._get_json(job_url, object_name=object_name, call="Bulk API 2.0 job status")
+            state = info.get("state")
+            if state == "JobComplete":
+                break
+            if state in ("Failed", "Aborted"):
+                raise BulkRefused(
+                    object_name, "Bulk API 2.0 job", f"the job {state.lower()}: {info.get('errorMessage', 'no reason given')}"
+                )
+            if time.monotonic() > deadline:
+                raise BulkRefused(object_name, "Bulk API 2.0 job", f"still {state} after {timeout_seconds:.0f}s")
+            self._sleep(poll_seconds)
+        locator: str | None = None
+        while True:
+            params = {"maxRecords": str(max_records), **({"locator": locator} if locator else {})}
+            response = self._request(
+                "GET", f"{job_url}/results", object_name=object_name, call="Bulk API 2.0 results",
+                params=params, headers={"Accept": "text/csv"},
+            )
+            yield response.content
+            locator = response.headers.get("Sforce-Locator")
+            if not locator or locator == "null":
+                return
+
+    @property
+    def api_usage(self) -> tuple[int, int] | None:
+        """(used, max) of the org's daily API requests, from the last `Sforce-Limit-Info`."""
+        usage = self.sf.api_usage.get("api-usage")
+        return (usage.used, usage.total) if usage else None
+
+    # --- one request, retried and translated ----------------------------------------------
+    def _get_json(self, url: str, *, object_name: str, call: str, method: str = "GET", **kwargs: Any) -> Any:
+        response = self._request(method, url, object_name=object_name, call=call, **kwargs)
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            snippet = response.content[:80].decode("utf-8", "replace")
+            raise SalesforceApiError(
+                object_name,
+                call,
+                f"the answer was not JSON (HTTP {response.status_code}, "
+                f"{response.headers.get('Content-Type', 'no content type')}, begins {snippet!r})",
+                hint="Salesforce may be in maintenance; the run can be repeated later.",
+            ) from None
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        object_name: str,
+        call: str,
+        refuse: type[SalesforceApiError] = SalesforceApiError,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """One call, retried on 5xx and dropped connections; a 4xx other than quota or session
+        is raised as `refuse` (so a Bulk job Salesforce turns down can fall back to REST)."""
+        delays = self._retry.delays()
+        while True:
+            self._check_quota(object_name, call)
+            self.calls += 1
+            try:
+                return self.sf._call_salesforce(method, url, name=object_name, **kwargs)
+            except _TRANSIENT as exc:
+                problem = f"the connection failed ({type(exc).__name__})"
+            except SalesforceAuthenticationFailed as exc:
+                raise SalesforceApiError(
+                    object_name, call,
+                    redact(f"logging in again failed ({exc.code}: {exc.auth_message})", self._secrets),
+                    hint="Check the SALESFORCE_* credentials.",
+                ) from None
+            except SalesforceError as exc:
+                if exc.status < 500:
+                    raise self._translate(exc, object_name, call, refuse) from None
+                problem = f"HTTP {exc.status} {_error_code(exc.content) or ''}".strip()
+            delay = next(delays, None)
+            if delay is None:
+                raise SalesforceApiError(
+                    object_name, call, f"{problem}, still after {self._retry.attempts} attempts",
+                    hint="Salesforce or the network is unavailable; run again later.",
+                )
+            self._sleep(delay)
+
+    def _check_quota(self, object_name: str, call: str) -> None:
+        usage = self.api_usage
+        if self.quota_share is None or usage is None or not usage[1]:
+            return
+        used, limit = usage
+        if used >= self.quota_share * limit:
+            raise QuotaGuardReached(
+                object_name, call,
+                f"{used:,} of the org's {limit:,} daily API requests are used, and Flywheel stops "
+                f"at {self.quota_share:.0%}",
+                hint="Objects already synced keep their watermarks; the next run goes on from there.",
+            )
+
+    def _translate(
+        self, exc: SalesforceError, object_name: str, call: str, refuse: type[SalesforceApiError]
+    ) -> SalesforceApiError:
+        code = _error_code(exc.content)
+        message = redact(_error_message(exc.content), self._secrets)
+        problem = f"HTTP {exc.status} {code or ''}: {message}".replace("  ", " ")
+        if code == "REQUEST_LIMIT_EXCEEDED":
+            return RequestLimitExceeded(
+                object_name, call, problem, error_code=code,
+                hint="The org's daily API quota is used up; the next run goes on from the last watermark.",
+            )
+        if code == "QUERY_TIMEOUT":
+            return QueryTimeout(object_name, call, problem, error_code=code)
+        if code == "INVALID_SESSION_ID":
+            hint = (
+                "The access token expired and this auth mode cannot renew it: refresh "
+                "SALESFORCE_ACCESS_TOKEN or configure a login flow."
+                if not self.mode.can_renew
+                else "The session could not be renewed; check the credentials."
+            )
+            return SalesforceApiError(object_name, call, problem, error_code=code, hint=hint)
+        if code in ("INVALID_FIELD", "INVALID_TYPE"):
+            hint = "The user may lack access to this object or field (profile, permission set)."
+            return refuse(object_name, call, problem, error_code=code, hint=hint)
+        return refuse(object_name, call, problem, error_code=code)
+
+
+def _query_body(body: Any, object_name: str, call: str) -> dict[str, Any]:
+    if not isinstance(body, dict) or not isinstance(body.get("records"), list) or "totalSize" not in body:
+        code = _error_code(body)
+        problem = f"an error body came with HTTP 200 ({code})" if code else "the answer is not a query result"
+        raise SalesforceApiError(object_name, call, problem)
+    return body
+
+
+def _first_error(content: Any) -> dict[str, Any]:
+    if isinstance(content, list) and content and isinstance(content[0], dict):
+        return content[0]
+    return {}
+
+
+def _error_code(content: Any) -> str | None:
+    return _first_error(content).get("errorCode")
+
+
+def _error_message(content: Any) -> str:
+    message = _first_error(content).get("message")
+    if message:
+        return str(message)
+    text = content.decode("utf-8", "replace") if isinstance(content, bytes) else str(content)
+    return text[:200]

@@ -1,0 +1,30 @@
+"""Where Flywheel keeps its data, resolved once from the environment.
+
+dbt runs inside `dbt_project/`, so a relative path would name another file there than here:
+every path is made absolute before it is handed to anyone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+DUCKDB_PATH_VAR = "FLYWHEEL_DUCKDB_PATH"
+EXPORT_DIR_VAR = "FLYWHEEL_EXPORT_DIR"
+DEFAULT_DUCKDB_PATH = "data/flywheel.duckdb"
+DEFAULT_EXPORT_DIR = "data/exports"
+
+
+def _absolute(value: str) -> Path:
+    return Path(value).expanduser().resolve()
+
+
+def duckdb_path(env: Mapping[str, str] = os.environ) -> Path:
+    """The working DuckDB file (`FLYWHEEL_DUCKDB_PATH`, default `data/flywheel.duckdb`)."""
+    return _absolute(env.get(DUCKDB_PATH_VAR) or DEFAULT_DUCKDB_PATH)
+
+
+def export_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """Where published marts go (`FLYWHEEL_EXPORT_DIR`, default `data/exports`)."""
+    return _absolute(env.get(EXPORT_DIR_VAR) or DEFAULT_EXPORT_DIR)

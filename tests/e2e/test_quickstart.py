@@ -1,0 +1,64 @@
+"""The README's first command, run as a newcomer would: `flywheel-demo` on the built-in org."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.salesforce.objects import OBJECTS
+from pipelines.sample_org.generator import GeneratorConfig, generate_org
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def quickstart(tmp_path_factory):
+    """Two runs of `flywheel-demo` in a fresh folder, the second with nothing changed in the org."""
+    cwd = tmp_path_factory.mktemp("quickstart")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SALESFORCE_", "FLYWHEEL_", "DAGSTER_HOME"))}
+    runs = [
+        subprocess.run(["flywheel-demo"], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+        for _ in range(2)
+    ]
+    return cwd, runs
+
+
+def latest_metadata(home: Path, object_table: str) -> dict:
+    os.environ["DAGSTER_HOME"] = str(home)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            event = instance.get_latest_materialization_event(dg.AssetKey(["raw_salesforce", object_table]))
+            return {k: v.value for k, v in event.asset_materialization.metadata.items()}
+    finally:
+        del os.environ["DAGSTER_HOME"]
+
+
+def test_first_run_says_it_uses_the_sample_org_and_where_outputs_are(quickstart):
+    cwd, (first, _) = quickstart
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert "built-in sample org" in first.stdout + first.stderr
+    assert str(cwd / "data" / "flywheel.duckdb") in first.stdout
+    assert "raw_salesforce.login_history" in first.stdout
+
+
+def test_raw_tables_equal_the_org(quickstart):
+    cwd, _ = quickstart
+    org = generate_org(GeneratorConfig())
+    with duckdb.connect(str(cwd / "data" / "flywheel.duckdb"), read_only=True) as con:
+        for spec in OBJECTS:
+            ids = [i for (i,) in con.execute(f'SELECT "Id" FROM raw_salesforce.{spec.table}').fetchall()]
+            assert len(ids) == len(set(ids)), spec.table
+            assert sorted(ids) == sorted(org.tables[spec.name].column("Id").to_pylist()), spec.table
+
+
+def test_second_run_reads_nothing_new(quickstart):
+    cwd, (_, second) = quickstart
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    for spec in OBJECTS:
+        metadata = latest_metadata(cwd / "dagster_home", spec.table)
+        assert (metadata["rows_new"], metadata["rows_changed"], metadata["rows_deleted"]) == (0, 0, 0), spec.table
+        # describe (+ the two relationship parents of User) and a single query page
+        assert metadata["api_calls"] == (4 if spec.name == "User" else 2), spec.table
