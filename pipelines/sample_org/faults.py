@@ -1,0 +1,80 @@
+"""Faults the sample org injects on request, so tests exercise recovery. Thread-safe, bounded."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What the server does instead of answering normally."""
+
+    kind: str  # "error" (status + errorCode), "drop" (close the socket), "html" (maintenance page)
+    status: int = 503
+    error_code: str = "SERVER_UNAVAILABLE"
+    message: str = "Server temporarily unavailable"
+
+
+class Faults:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._calls = 0
+            self._expire_at: int | None = None
+            self._on_call: dict[int, Fault] = {}
+            self._rate_limit_after: int | None = None
+            self._query_timeouts: dict[str, int] = {}
+
+    # --- setting faults ---------------------------------------------------------------------
+    def expire_sessions_after(self, calls: int) -> None:
+        """Every token issued so far stops working after `calls` more API calls."""
+        with self._lock:
+            self._expire_at = self._calls + calls
+
+    def fail_call(self, k: int, status: int = 503, error_code: str = "SERVER_UNAVAILABLE") -> None:
+        """The k-th API call from now (1 = the next) gets an error answer."""
+        with self._lock:
+            self._on_call[self._calls + k] = Fault("error", status, error_code)
+
+    def drop_connection_on_call(self, k: int) -> None:
+        with self._lock:
+            self._on_call[self._calls + k] = Fault("drop")
+
+    def html_maintenance_on_call(self, k: int) -> None:
+        with self._lock:
+            self._on_call[self._calls + k] = Fault("html")
+
+    def rate_limit_after(self, calls: int) -> None:
+        """`REQUEST_LIMIT_EXCEEDED` once the org's API usage passes `calls`."""
+        with self._lock:
+            self._rate_limit_after = calls
+
+    def query_timeout(self, object_name: str, times: int = 1) -> None:
+        """The next `times` queries on `object_name` fail with `QUERY_TIMEOUT`."""
+        with self._lock:
+            self._query_timeouts[object_name.lower()] = times
+
+    # --- used by the server -----------------------------------------------------------------
+    def next_call(self, usage: int) -> tuple[int, Fault | None, bool]:
+        """Count an API call; return (call number, a fault to answer with, sessions expired?)."""
+        with self._lock:
+            self._calls += 1
+            call = self._calls
+            fault = self._on_call.pop(call, None)
+            if fault is None and self._rate_limit_after is not None and usage > self._rate_limit_after:
+                fault = Fault("error", 403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+            expired = self._expire_at is not None and call > self._expire_at
+            if expired:
+                self._expire_at = None
+            return call, fault, expired
+
+    def take_query_timeout(self, object_name: str) -> bool:
+        with self._lock:
+            left = self._query_timeouts.get(object_name.lower(), 0)
+            if left:
+                self._query_timeouts[object_name.lower()] = left - 1
+            return bool(left)

@@ -1,0 +1,105 @@
+"""`SampleOrg`: the server, its records and its credentials, started and stopped as one."""
+
+from __future__ import annotations
+
+import shutil
+import ssl
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from pipelines.sample_org.auth import OrgCredentials, with_jwt_key
+from pipelines.sample_org.client_session import client_session
+from pipelines.sample_org.faults import Faults
+from pipelines.sample_org.server import OrgHTTPServer, OrgState
+from pipelines.sample_org.store import OrgStore
+from pipelines.sample_org.tls import write_self_signed
+
+
+class SampleOrg:
+    def __init__(
+        self,
+        store: OrgStore,
+        *,
+        credentials: OrgCredentials | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_limit: int = 15000,
+        generated: Any = None,
+    ):
+        self.store = store
+        self.generated = generated  # the GeneratedOrg behind the records, when there is one
+        self._host, self._port = host, port
+        self._directory = Path(tempfile.mkdtemp(prefix="flywheel-sample-org-"))
+        self.credentials = with_jwt_key(credentials or OrgCredentials(), self._directory)
+        self._state = OrgState(store, self.credentials, api_limit)
+        self._server: OrgHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.ca_file, self._key_file = write_self_signed(self._directory)
+
+    @classmethod
+    def from_generator(cls, config: Any, **kwargs: Any) -> "SampleOrg":
+        from pipelines.sample_org.generator import generate_org
+
+        generated = generate_org(config)
+        return cls(OrgStore.from_tables(generated.tables), generated=generated, **kwargs)
+
+    @classmethod
+    def from_directory(cls, directory: Path, **kwargs: Any) -> "SampleOrg":
+        return cls(OrgStore.from_directory(directory), **kwargs)
+
+    # --- lifecycle --------------------------------------------------------------------------
+    def start(self) -> "SampleOrg":
+        server = OrgHTTPServer((self._host, self._port), self._state)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.ca_file, self._key_file)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        self._server = server
+        self._state.url = self.url
+        self._thread = threading.Thread(target=server.serve_forever, name="sample-org", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = self._thread = None
+        shutil.rmtree(self._directory, ignore_errors=True)
+
+    def __enter__(self) -> "SampleOrg":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- for clients and tests --------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the sample org is not running")
+        return f"https://localhost:{self._server.server_address[1]}"
+
+    @property
+    def faults(self) -> Faults:
+        return self._state.faults
+
+    @property
+    def calls(self) -> dict[str, int]:
+        """API calls served, by kind (`query`, `sobjects`, `jobs`, …)."""
+        return dict(self._state.calls)
+
+    @property
+    def api_usage(self) -> int:
+        return self._state.api_usage
+
+    def issue_token(self) -> str:
+        """An access token, for the instance URL + access token auth mode."""
+        return self._state.issue_token()
+
+    def client_session(self) -> requests.Session:
+        return client_session(self.url, self.ca_file)

@@ -1,0 +1,423 @@
+"""The sample org's HTTPS endpoints, answering as Salesforce does.
+
+OAuth 2.0 token and SOAP login; `sobjects`, `describe`, `limits`; `query`/`queryAll` with
+`nextRecordsUrl` paging; Bulk API 2.0 query jobs with `Sforce-Locator` paging. Every REST answer
+carries `Sforce-Limit-Info`; errors are Salesforce's JSON arrays with their status codes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from html import unescape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import orjson
+
+from pipelines.sample_org import auth
+from pipelines.sample_org.faults import Fault, Faults
+from pipelines.sample_org.schema import OBJECTS
+from pipelines.sample_org.soql import Query, SoqlError, parse
+from pipelines.sample_org.store import BULK_DATETIME, REST_DATETIME, OrgStore
+
+ORG_ID = "00D5g000004FLYWAAO"
+USER_ID = "005000000000001AAA"
+_DATA = re.compile(r"^/services/data/v(?P<v>\d+\.\d+)/(?P<rest>.*)$")
+_MAINTENANCE = b"<html><head><title>Down for maintenance</title></head><body>Salesforce is down for maintenance.</body></html>"
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error_code: str, message: str):
+        super().__init__(message)
+        self.status, self.error_code, self.message = status, error_code, message
+
+
+@dataclass
+class QueryCursor:
+    query: Query
+    cursor: duckdb.DuckDBPyConnection
+    total: int
+    batch: int
+    sent: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class BulkJob:
+    id: str
+    operation: str
+    soql: str
+    query: Query
+    polls: int = 0
+    cursor: duckdb.DuckDBPyConnection | None = None
+    processed: int = 0
+    sent: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class OrgState:
+    """Everything the endpoints share: records, sessions, cursors, jobs, quota, faults."""
+
+    def __init__(self, store: OrgStore, credentials: auth.OrgCredentials, api_limit: int = 15000):
+        self.store = store
+        self.credentials = credentials
+        self.api_limit = api_limit
+        self.api_usage = 0
+        self.faults = Faults()
+        self.url = ""
+        self.tokens: set[str] = set()
+        self.cursors: dict[str, QueryCursor] = {}
+        self.jobs: dict[str, BulkJob] = {}
+        self.calls: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def issue_token(self) -> str:
+        token = f"{ORG_ID}!{secrets.token_urlsafe(40)}"
+        with self.lock:
+            self.tokens.add(token)
+        return token
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+
+class OrgHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: OrgState):
+        super().__init__(address, Handler)
+        self.state = state
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: OrgHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and demo read their own logs
+        pass
+
+    # --- plumbing ---------------------------------------------------------------------------
+    def _send(self, status: int, body: bytes, content_type: str = "application/json;charset=UTF-8", headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        state = self.server.state
+        limit = {"Sforce-Limit-Info": f"api-usage={state.api_usage}/{state.api_limit}"}
+        self._send(status, orjson.dumps(payload), headers={**limit, **(headers or {})})
+
+    def _error(self, error: ApiError) -> None:
+        self._json(error.status, [{"message": error.message, "errorCode": error.error_code}])
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
+    def _dispatch(self, method: str) -> None:
+        path = urlsplit(self.path).path
+        try:
+            if path == "/services/oauth2/token" and method == "POST":
+                return self._oauth_token()
+            if path.startswith("/services/Soap/u/") and method == "POST":
+                return self._soap_login()
+            if path.rstrip("/") == "/services/data":
+                return self._json(200, [{"label": "Winter '24", "url": "/services/data/v59.0", "version": "59.0"}])
+            match = _DATA.match(path)
+            if not match:
+                raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+            self._api(method, match.group("v"), match.group("rest").rstrip("/"))
+        except ApiError as error:
+            self._error(error)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    # --- logins -----------------------------------------------------------------------------
+    def _oauth_token(self) -> None:
+        state = self.server.state
+        form = {k: v[0] for k, v in parse_qs(self._body().decode()).items()}
+        grant, creds = form.get("grant_type"), state.credentials
+        if grant == "password":
+            ok = auth.client_ok(creds, form.get("client_id", ""), form.get("client_secret", "")) and auth.password_ok(
+                creds, form.get("username", ""), form.get("password", "")
+            )
+        elif grant == "client_credentials":
+            ok = auth.basic_client_ok(creds, self.headers.get("Authorization", ""))
+        elif grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            ok = auth.jwt_ok(creds, form.get("assertion", ""))
+        else:
+            return self._send(400, orjson.dumps({"error": "unsupported_grant_type", "error_description": "grant type not supported"}))
+        if not ok:
+            return self._send(400, orjson.dumps({"error": "invalid_grant", "error_description": "authentication failure"}))
+        token = state.issue_token()
+        self._send(200, orjson.dumps({
+            "access_token": token,
+            "instance_url": state.url,
+            "id": f"{state.url}/id/{ORG_ID}/{USER_ID}",
+            "token_type": "Bearer",
+            "issued_at": str(int(time.time() * 1000)),
+            "signature": secrets.token_urlsafe(32),
+            "scope": "api",
+        }))
+
+    def _soap_login(self) -> None:
+        state = self.server.state
+        body = self._body().decode("utf-8", "replace")
+        username = re.search(r"<\w+:username>(.*?)</\w+:username>", body, re.S)
+        password = re.search(r"<\w+:password>(.*?)</\w+:password>", body, re.S)
+        if not (username and password and auth.password_ok(state.credentials, unescape(username.group(1)), unescape(password.group(1)))):
+            fault = (
+                '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+                'xmlns:sf="urn:fault.partner.soap.sforce.com"><soapenv:Body><soapenv:Fault><faultcode>sf:INVALID_LOGIN</faultcode>'
+                "<faultstring>INVALID_LOGIN: Invalid username, password, security token; or user locked out.</faultstring>"
+                "<detail><sf:LoginFault><sf:exceptionCode>INVALID_LOGIN</sf:exceptionCode><sf:exceptionMessage>"
+                "Invalid username, password, security token; or user locked out.</sf:exceptionMessage></sf:LoginFault>"
+                "</detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>"
+            )
+            return self._send(500, fault.encode(), "text/xml;charset=UTF-8")
+        version = self.path.rstrip("/").rsplit("/", 1)[-1]
+        token = state.issue_token()
+        envelope = (
+            '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+            'xmlns="urn:partner.soap.sforce.com"><soapenv:Body><loginResponse><result>'
+            f"<metadataServerUrl>{state.url}/services/Soap/m/{version}/{ORG_ID}</metadataServerUrl>"
+            "<passwordExpired>false</passwordExpired><sandbox>false</sandbox>"
+            f"<serverUrl>{state.url}/services/Soap/u/{version}/{ORG_ID}</serverUrl>"
+            f"<sessionId>{token}</sessionId><userId>{USER_ID}</userId>"
+            "</result></loginResponse></soapenv:Body></soapenv:Envelope>"
+        )
+        self._send(200, envelope.encode(), "text/xml;charset=UTF-8")
+
+    # --- the REST API ----------------------------------------------------------------------
+    def _api(self, method: str, version: str, rest: str) -> None:
+        state = self.server.state
+        token = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        with state.lock:
+            state.api_usage += 1
+            call, fault, expired = state.faults.next_call(state.api_usage)
+            if expired:
+                state.tokens.clear()
+            known = token in state.tokens
+            kind = rest.split("/")[0] or "root"
+            state.calls[kind] = state.calls.get(kind, 0) + 1
+        if not known:
+            raise ApiError(401, "INVALID_SESSION_ID", "Session expired or invalid")
+        if fault is not None:
+            return self._fault(fault)
+        query = parse_qs(urlsplit(self.path).query)
+        parts = rest.split("/")
+        if rest == "sobjects":
+            return self._json(200, {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [self._summary(o) for o in OBJECTS.values()]})
+        if len(parts) == 3 and parts[0] == "sobjects" and parts[2] == "describe":
+            return self._json(200, self._describe(parts[1], version))
+        if rest == "limits":
+            return self._json(200, {
+                "DailyApiRequests": {"Max": state.api_limit, "Remaining": max(state.api_limit - state.api_usage, 0)},
+                "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000 - len(state.jobs)},
+            })
+        if parts[0] in ("query", "queryAll") and len(parts) == 1:
+            return self._start_query(version, query.get("q", [""])[0], parts[0] == "queryAll")
+        if parts[0] == "query" and len(parts) == 2:
+            return self._next_page(version, parts[1])
+        if parts[:2] == ["jobs", "query"]:
+            return self._bulk(method, parts[2:], query)
+        raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+
+    def _fault(self, fault: Fault) -> None:
+        if fault.kind == "drop":
+            self.close_connection = True
+            self.connection.close()
+            return
+        if fault.kind == "html":
+            self.close_connection = True
+            return self._send(503, _MAINTENANCE, "text/html")
+        raise ApiError(fault.status, fault.error_code, fault.message)
+
+    @staticmethod
+    def _summary(sobject) -> dict[str, Any]:
+        return {"name": sobject.name, "label": sobject.name, "keyPrefix": sobject.key_prefix, "queryable": sobject.queryable}
+
+    def _describe(self, name: str, version: str) -> dict[str, Any]:
+        sobject = next((o for o in OBJECTS.values() if o.name.lower() == name.lower()), None)
+        if sobject is None:
+            raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+        return {
+            **self._summary(sobject),
+            "urls": {"describe": f"/services/data/v{version}/sobjects/{sobject.name}/describe"},
+            "fields": [
+                {
+                    "name": f.name, "label": f.name, "type": f.type, "nillable": f.nillable,
+                    "filterable": f.filterable, "referenceTo": [f.reference_to] if f.reference_to else [],
+                    "relationshipName": f.relationship_name, "length": 255 if STRINGY.get(f.type) else 0,
+                }
+                for f in sobject.fields
+            ],
+        }
+
+    def _parse(self, soql: str) -> Query:
+        try:
+            query = parse(soql)
+        except SoqlError as error:
+            raise ApiError(400, error.error_code, error.message) from None
+        if self.server.state.faults.take_query_timeout(query.sobject.name):
+            raise ApiError(400, "QUERY_TIMEOUT", "Your query request was running for too long.")
+        return query
+
+    def _start_query(self, version: str, soql: str, include_deleted: bool) -> None:
+        state = self.server.state
+        query = self._parse(soql)
+        cursor, total = state.store.open_query(query, include_deleted, REST_DATETIME)
+        if query.is_count:
+            return self._json(200, {"totalSize": total, "done": True, "records": []})
+        options = self.headers.get("Sforce-Query-Options", "")
+        match = re.search(r"batchSize=(\d+)", options)
+        batch = min(max(int(match.group(1)), 200), 2000) if match else 2000
+        locator = "01g" + secrets.token_hex(8)[:15].upper()
+        with state.lock:
+            state.cursors[locator] = QueryCursor(query, cursor, total, batch)
+        self._page(version, locator)
+
+    def _next_page(self, version: str, token: str) -> None:
+        locator, _, _ = token.partition("-")
+        self._page(version, locator)
+
+    def _page(self, version: str, locator: str) -> None:
+        state = self.server.state
+        qc = state.cursors.get(locator)
+        if qc is None:
+            raise ApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
+        with qc.lock:
+            rows = qc.cursor.fetchmany(qc.batch)
+            qc.sent += len(rows)
+            done = qc.sent >= qc.total or not rows
+        body: dict[str, Any] = {"totalSize": qc.total, "done": done, "records": rest_records(qc.query, rows, version)}
+        if done:
+            with state.lock:
+                state.cursors.pop(locator, None)
+        else:
+            body["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator}-{qc.sent}"
+        self._json(200, body)
+
+    # --- Bulk API 2.0 ----------------------------------------------------------------------
+    def _bulk(self, method: str, parts: list[str], params: dict[str, list[str]]) -> None:
+        state = self.server.state
+        if not parts and method == "POST":
+            spec = orjson.loads(self._body() or b"{}")
+            operation = spec.get("operation")
+            if operation not in ("query", "queryAll"):
+                raise ApiError(400, "INVALIDJOB", f"Invalid operation: {operation}")
+            try:
+                query = parse(spec.get("query", ""))
+            except SoqlError as error:
+                raise ApiError(400, "INVALIDJOB", f"{error.error_code}: {error.message}") from None
+            if not query.sobject.bulk_queryable or query.is_count:
+                what = "Aggregate queries are" if query.is_count else f"Entity type {query.sobject.name} is"
+                raise ApiError(400, "INVALIDJOB", f"{what} not supported by the Bulk API")
+            job = BulkJob("750" + secrets.token_hex(8)[:15].upper(), operation, spec["query"], query)
+            with state.lock:
+                state.jobs[job.id] = job
+            return self._json(200, self._job_info(job, "UploadComplete"))
+        job = state.jobs.get(parts[0]) if parts else None
+        if job is None:
+            raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+        if len(parts) == 1 and method == "GET":
+            job.polls += 1
+            return self._json(200, self._job_info(job, "InProgress" if job.polls == 1 else "JobComplete"))
+        if len(parts) == 1 and method == "DELETE":
+            state.jobs.pop(job.id, None)
+            return self._send(204, b"")
+        if len(parts) == 2 and parts[1] == "results":
+            return self._bulk_results(job, params)
+        raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+
+    def _job_info(self, job: BulkJob, status: str) -> dict[str, Any]:
+        return {
+            "id": job.id, "operation": job.operation, "object": job.query.sobject.name, "state": status,
+            "jobType": "V2Query", "contentType": "CSV", "columnDelimiter": "COMMA", "lineEnding": "LF",
+            "apiVersion": 59.0, "numberRecordsProcessed": job.processed,
+        }
+
+    def _bulk_results(self, job: BulkJob, params: dict[str, list[str]]) -> None:
+        max_records = int(params.get("maxRecords", ["50000"])[0])
+        with job.lock:
+            if job.cursor is None:
+                job.cursor, job.processed = self.server.state.store.open_query(job.query, job.operation == "queryAll", BULK_DATETIME)
+            rows = job.cursor.fetchmany(max_records)
+            job.sent += len(rows)
+            more = job.sent < job.processed
+        locator = secrets.token_hex(6) if more else "null"
+        self._send(200, bulk_csv(job.query, rows), "text/csv", {
+            "Sforce-NumberOfRecords": str(len(rows)),
+            "Sforce-Locator": locator,
+            "Sforce-Limit-Info": f"api-usage={self.server.state.api_usage}/{self.server.state.api_limit}",
+        })
+
+
+STRINGY = {"string": True, "picklist": True, "email": True, "phone": True, "textarea": True}
+
+
+def rest_records(query: Query, rows: list[tuple], version: str) -> list[dict[str, Any]]:
+    """Rows as REST query records: attributes first, relationships nested, SELECT order."""
+    name = query.sobject.name
+    relationships = list(query.joins.items())
+    offset = 1 + len(relationships)
+    records = []
+    for row in rows:
+        record: dict[str, Any] = {"attributes": {"type": name, "url": f"/services/data/v{version}/sobjects/{name}/{row[0]}"}}
+        parent_ids = dict(zip((rel for rel, _ in relationships), row[1:offset]))
+        for column, value in zip(query.columns, row[offset:]):
+            if column.relationship is None:
+                record[column.field.name] = value
+                continue
+            rel = column.relationship.relationship_name
+            parent_id = parent_ids[rel]
+            if parent_id is None:
+                record[rel] = None
+                continue
+            parent = record.setdefault(rel, {"attributes": {
+                "type": column.relationship.reference_to,
+                "url": f"/services/data/v{version}/sobjects/{column.relationship.reference_to}/{parent_id}",
+            }})
+            parent[column.field.name] = value
+        records.append(record)
+    return records
+
+
+def bulk_csv(query: Query, rows: list[tuple]) -> bytes:
+    """Rows as a Bulk API 2.0 results page: header, every value quoted, nulls as empty fields."""
+    out = io.StringIO()
+    out.write(",".join(f'"{c.path}"' for c in query.columns) + "\n")
+    offset = 1 + len(query.joins)
+    for row in rows:
+        out.write(",".join(_csv_value(v) for v in row[offset:]) + "\n")
+    return out.getvalue().encode()
+
+
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return '"' + str(value).replace('"', '""') + '"'
