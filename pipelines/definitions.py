@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
+from pipelines.warehouse import DuckDBWarehouse
 
 from pipelines import settings
 from pipelines.assets.extract import extract_assets
@@ -27,6 +27,6 @@ defs = dg.Definitions(
         "salesforce": salesforce_resource_from_env(
             sample_ground_truth_path=str(_database.parent / "sample_org_ground_truth.jsonl")
         ),
-        "duckdb": DuckDBResource(database=str(_database)),
+        "duckdb": DuckDBWarehouse(database=str(_database)),
     },
 )

@@ -2,10 +2,9 @@
 
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
+from pipelines.warehouse import DuckDBWarehouse
 
 from pipelines.extract.sync import SyncReport, sync_object
 from pipelines.salesforce.client import RequestLimitExceeded
@@ -42,6 +41,7 @@ def report_metadata(report: SyncReport, table_rows: int) -> dict[str, object]:
         "full_refresh": report.full_refresh,
         "path": report.path,
         "path_reason": report.path_reason,
+        "query_windows_narrowed": report.windows_narrowed,
         "pages": report.pages,
         "seconds": round(report.seconds, 2),
         "records_per_second": round(report.records_per_second),
@@ -68,9 +68,8 @@ def build_extract_asset(spec: ObjectSpec) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext,
         config: ExtractConfig,
         salesforce: SalesforceResource,
-        duckdb: DuckDBResource,
+        duckdb: DuckDBWarehouse,
     ) -> dg.MaterializeResult:
-        Path(duckdb.database).parent.mkdir(parents=True, exist_ok=True)
         with duckdb.get_connection() as con, _stop_cleanly_on_quota(spec):
             report = sync_object(
                 salesforce.client(),

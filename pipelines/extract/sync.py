@@ -7,6 +7,7 @@ before the commit leaves the raw table and the watermark exactly as they were.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 import uuid
@@ -18,13 +19,16 @@ import duckdb
 from pipelines.extract import raw_store
 from pipelines.extract.columns import Column, plan_columns, relationship_parents
 from pipelines.extract.pages import csv_to_arrow, records_to_arrow
-from pipelines.salesforce.client import BulkRefused, SalesforceClient
+from pipelines.salesforce.client import BulkRefused, QueryTimeout, SalesforceClient
 from pipelines.salesforce.objects import ObjectSpec
 from pipelines.salesforce.soql import count_since, select_since
 
 DEFAULT_OVERLAP = timedelta(minutes=10)
 # A first load or full refresh of at least this many records goes through Bulk API 2.0.
 DEFAULT_BULK_THRESHOLD = 100_000
+# QUERY_TIMEOUT: halve the window at most this often (from 1999, 12 halvings leave ~2 days).
+MAX_WINDOW_SPLITS = 12
+EARLIEST_RECORD = datetime(1999, 1, 1)  # no Salesforce org holds a record older than this
 
 
 @dataclass
@@ -47,6 +51,7 @@ class SyncReport:
     added_columns: list[str] = field(default_factory=list)
     path: str = "REST"
     path_reason: str = "incremental read"
+    windows_narrowed: int = 0
 
     @property
     def records_per_second(self) -> float:
@@ -119,13 +124,13 @@ def sync_object(
         report.added_columns = raw_store.ensure_table(con, spec, columns)
         raw_store.create_stage(con, columns)
         try:
-            _stage_all(con, client, soql, spec, columns, report, batch_size)
+            _stage_all(con, client, spec, columns, report, since, batch_size)
         except BulkRefused as refused:
             log.warning("%s: %s; reading through REST instead.", spec.name, refused)
             raw_store.create_stage(con, columns)  # drop whatever Bulk pages were staged
             report.path, report.path_reason = "REST", f"Bulk API 2.0 refused: {refused}"
             report.rows_read = report.pages = 0
-            _stage_all(con, client, soql, spec, columns, report, batch_size)
+            _stage_all(con, client, spec, columns, report, since, batch_size)
         counts = raw_store.merge_stage(con, spec, columns, synced_at)
         report.watermark_after = max(filter(None, (watermark, counts.watermark)), default=None)
         raw_store.write_state(con, spec, report.watermark_after, synced_at, run_id or uuid.uuid4().hex)
@@ -150,14 +155,16 @@ def sync_object(
 def _stage_all(
     con: duckdb.DuckDBPyConnection,
     client: SalesforceClient,
-    soql: str,
     spec: ObjectSpec,
     columns: list[Column],
     report: SyncReport,
+    since: datetime | None,
     batch_size: int,
 ) -> None:
-    """Stream every page of the query into the stage, by the report's path."""
+    """Stream every page of the sync's read into the stage, by the report's path."""
+    fields = [c.field for c in columns]
     if report.path == "Bulk":
+        soql = select_since(spec.name, fields, spec.watermark_field, since)
         for csv_page in client.bulk_query_pages(soql, object_name=spec.name):
             table = csv_to_arrow(csv_page, columns, spec.name)
             if table.num_rows:
@@ -165,8 +172,24 @@ def _stage_all(
             report.rows_read += table.num_rows
             report.pages += 1
         return
-    for page in client.query_pages(soql, object_name=spec.name, batch_size=batch_size):
-        if page.records:
-            raw_store.stage_page(con, records_to_arrow(page.records, columns, spec.name), columns, spec.name)
-        report.rows_read += len(page.records)
-        report.pages += 1
+    # REST, window by window: a window Salesforce times out on (QUERY_TIMEOUT) is halved.
+    windows: list[tuple[datetime | None, datetime | None, int]] = [(since, None, 0)]
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    while windows:
+        low, high, splits = windows.pop(0)
+        soql = select_since(spec.name, fields, spec.watermark_field, low, high)
+        pages = client.query_pages(soql, object_name=spec.name, batch_size=batch_size)
+        try:
+            first = next(pages)  # Salesforce runs the query when its first page is asked for
+        except QueryTimeout:
+            if splits >= MAX_WINDOW_SPLITS:
+                raise
+            middle = (low or EARLIEST_RECORD) + ((high or now) - (low or EARLIEST_RECORD)) / 2
+            windows[0:0] = [(low, middle, splits + 1), (middle, high, splits + 1)]
+            report.windows_narrowed += 1
+            continue
+        for page in itertools.chain([first], pages):
+            if page.records:
+                raw_store.stage_page(con, records_to_arrow(page.records, columns, spec.name), columns, spec.name)
+            report.rows_read += len(page.records)
+            report.pages += 1

@@ -45,19 +45,25 @@ def select_since(
     fields: Sequence[str],
     watermark_field: str,
     since: datetime | None,
+    until: datetime | None = None,
 ) -> str:
-    """`SELECT fields FROM object [WHERE watermark >= since] ORDER BY watermark, Id`.
+    """`SELECT fields FROM object [WHERE since <= watermark < until] ORDER BY watermark, Id`.
 
     The lower bound is inclusive, and rows come in (watermark, Id) order, so records that
-    share a boundary timestamp are all read and the order of pages is stable.
+    share a boundary timestamp are all read and the order of pages is stable. `until` (exclusive)
+    cuts a window when Salesforce needs a narrower query.
     """
     if not fields:
         raise ValueError(f"no fields to select from {object_name}")
     columns = ", ".join(identifier(f) for f in fields)
     mark = identifier(watermark_field)
-    where = f" WHERE {mark} >= {datetime_literal(since)}" if since is not None else ""
+    bounds = []
+    if since is not None:
+        bounds.append(f"{mark} >= {datetime_literal(since)}")
+    if until is not None:
+        bounds.append(f"{mark} < {datetime_literal(until)}")
+    where = f" WHERE {' AND '.join(bounds)}" if bounds else ""
     return f"SELECT {columns} FROM {identifier(object_name)}{where} ORDER BY {mark} ASC, Id ASC"
-
 
 
 def count_since(object_name: str, watermark_field: str, since: datetime | None) -> str:

@@ -2,7 +2,7 @@
 
 import dagster as dg
 import duckdb
-from dagster_duckdb import DuckDBResource
+from pipelines.warehouse import DuckDBWarehouse
 
 from pipelines.assets.extract import extract_assets
 from pipelines.salesforce.objects import OBJECTS
@@ -16,7 +16,7 @@ def run(org, database, **resource):
         raise_on_error=False,
         resources={
             "salesforce": SalesforceResource(instance_url=org.url, access_token=org.issue_token(), **resource),
-            "duckdb": DuckDBResource(database=str(database)),
+            "duckdb": DuckDBWarehouse(database=str(database)),
         },
     )
 
@@ -44,7 +44,7 @@ def test_materializing_the_extract_assets_twice(org, tmp_path, monkeypatch):
         assert (m["rows_new"], m["rows_changed"], m["rows_deleted"]) == (0, 0, 0), spec.name
         assert m["api_calls"] == (4 if spec.name == "User" else 2), spec.name
 
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database)) as con:
         for spec in OBJECTS:
             total, distinct = con.execute(
                 f'SELECT count(*), count(DISTINCT "Id") FROM raw_salesforce.{spec.table}'
@@ -73,13 +73,13 @@ def test_a_rate_limit_stops_cleanly_and_the_next_run_goes_on(org, tmp_path, monk
     assert any("REQUEST_LIMIT_EXCEEDED" in m for m in failure_messages(result))
     finished = {e.asset_key.path[-1] for e in result.get_asset_materialization_events()}
     assert finished, "some objects should have finished before the limit"
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database)) as con:
         synced = {name for (name,) in con.execute("SELECT object_name FROM raw_salesforce._sync_state").fetchall()}
     assert synced == {spec.name for spec in OBJECTS if spec.table in finished}
 
     org.faults.reset()
     assert run(org, database).success
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database)) as con:
         for spec in OBJECTS:
             ids = [i for (i,) in con.execute(f'SELECT "Id" FROM raw_salesforce.{spec.table}').fetchall()]
             assert sorted(ids) == sorted(r["Id"] for r in org.store.records(spec.name, include_deleted=True))

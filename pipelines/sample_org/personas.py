@@ -1,0 +1,60 @@
+"""The behaviours the sample org plants, and the flags each should raise under the contract.
+
+Each user gets one persona. Most people are healthy; the rest show one pattern of silent
+non-use the way real people do, with noise. `near_*` personas sit close to a threshold on the
+safe side, so a rule that fires too early is caught.
+
+| persona | planted behaviour | expected flags |
+| --- | --- | --- |
+| champion, steady | log in most work days, record leads, deals, tasks, events as they work | none |
+| near_neglect | healthy, but 4 old untouched leads (the rule needs 5) | none |
+| near_late | healthy, but 1 of 3 closed deals entered at close (33% < 50%) | none |
+| near_decline | healthy, activity in the last 14 days at ~65% of usual (the rule needs < 40%) | none |
+| near_stale | healthy, 2 open deals past close date (the rule needs 3) | none |
+| login_only | logs in nearly every work day, records nothing | login_only |
+| dormant | healthy until 15–22 days ago, then no interactive login; Outlook sync still logs in daily | dormant, declining_usage |
+| declining | healthy for months, then 2–3 logins and a trickle of records in the last 14 days | declining_usage |
+| deal_at_close | most deals created 0–2 days before they close, some first at a closed stage | deal_logged_at_close |
+| unlogged_leads | new-business deals with no lead and no prior activity on the deal or account | unlogged_leads |
+| lead_neglecter | 7–12 leads weeks old, never touched, still 'Open - Not Contacted' | neglected_leads |
+| stale_pipeline | 4–7 open deals past their close date, untouched for 35+ days | stale_pipeline |
+| batch_logger | records only twice a week, 8–12 at a time within minutes | batch_entry |
+| new_hire | created 3–12 days ago | none (onboarding) |
+"""
+
+from __future__ import annotations
+
+EXPECTED_FLAGS: dict[str, tuple[str, ...]] = {
+    "dormant": ("dormant", "declining_usage"),
+    "login_only": ("login_only",),
+    "declining": ("declining_usage",),
+    "deal_at_close": ("deal_logged_at_close",),
+    "unlogged_leads": ("unlogged_leads",),
+    "lead_neglecter": ("neglected_leads",),
+    "stale_pipeline": ("stale_pipeline",),
+    "batch_logger": ("batch_entry",),
+}
+
+# Shares of sales reps (managers draw from MANAGER_MIX). Healthy people are most of an org.
+REP_MIX: dict[str, float] = {
+    "champion": 0.14,
+    "steady": 0.26,
+    "near_neglect": 0.03,
+    "near_late": 0.03,
+    "near_decline": 0.03,
+    "near_stale": 0.03,
+    "login_only": 0.06,
+    "dormant": 0.06,
+    "declining": 0.06,
+    "deal_at_close": 0.06,
+    "unlogged_leads": 0.06,
+    "lead_neglecter": 0.06,
+    "stale_pipeline": 0.06,
+    "batch_logger": 0.06,
+}
+MANAGER_MIX: dict[str, float] = {"champion": 0.3, "steady": 0.45, "login_only": 0.25}
+NEW_HIRE_SHARE = 0.03
+
+
+def expected_flags(persona: str) -> list[str]:
+    return list(EXPECTED_FLAGS.get(persona, ()))

@@ -1,0 +1,44 @@
+"""The working DuckDB file as a Dagster resource.
+
+Connections live only inside `with` blocks and close however the block ends (dagster-duckdb's
+resource leaves its connection open when the block raises, which keeps the file locked), and
+every session works in UTC, as the raw tables do.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+
+class DuckDBWarehouse(dg.ConfigurableResource):
+    """`database`: an absolute path (see `pipelines.settings`)."""
+
+    database: str
+    lock_retries: int = 10
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        con = self._connect()
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            yield con
+        finally:
+            con.close()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """DuckDB lets one process write at a time: wait (bounded) for another to let go."""
+        for attempt in range(self.lock_retries):
+            try:
+                return duckdb.connect(self.database)
+            except duckdb.IOException:
+                if attempt == self.lock_retries - 1:
+                    raise
+                time.sleep(min(0.25 * 2**attempt, 5.0))
+        raise AssertionError("unreachable")
