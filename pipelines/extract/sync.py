@@ -109,10 +109,14 @@ def sync_object(
     watermark = state.watermark if state else None
     since = lower_bound(watermark, overlap, full_refresh)
     soql = select_since(spec.name, [c.field for c in columns], spec.watermark_field, since)
-    records = None
     if since is None and bulk_threshold is not None:
-        records = client.count(count_since(spec.name, spec.watermark_field, None), object_name=spec.name)
-    path, reason = choose_path(since, records, bulk_threshold or 0)
+        try:
+            records = client.count(count_since(spec.name, spec.watermark_field, None), object_name=spec.name)
+            path, reason = choose_path(since, records, bulk_threshold)
+        except QueryTimeout:
+            path, reason = "Bulk", "SELECT COUNT() timed out, so the object is large"
+    else:
+        path, reason = choose_path(since, None, bulk_threshold or 0)
     report = SyncReport(
         object_name=spec.name, table=f"{raw_store.SCHEMA}.{spec.table}", soql=soql,
         full_refresh=full_refresh, watermark_before=watermark, missing_fields=missing,

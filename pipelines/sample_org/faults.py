@@ -28,6 +28,7 @@ class Faults:
             self._on_call: dict[int, Fault] = {}
             self._rate_limit_after: int | None = None
             self._query_timeouts: dict[str, int] = {}
+            self._bulk_refused: set[str] = set()
 
     # --- setting faults ---------------------------------------------------------------------
     def expire_sessions_after(self, calls: int) -> None:
@@ -58,6 +59,11 @@ class Faults:
         with self._lock:
             self._query_timeouts[object_name.lower()] = times
 
+    def refuse_bulk(self, object_name: str) -> None:
+        """Bulk API 2.0 jobs on `object_name` are refused, as for an object Bulk does not support."""
+        with self._lock:
+            self._bulk_refused.add(object_name.lower())
+
     # --- used by the server -----------------------------------------------------------------
     def next_call(self, usage: int) -> tuple[int, Fault | None, bool]:
         """Count an API call; return (call number, a fault to answer with, sessions expired?)."""
@@ -78,3 +84,7 @@ class Faults:
             if left:
                 self._query_timeouts[object_name.lower()] = left - 1
             return bool(left)
+
+    def bulk_refused(self, object_name: str) -> bool:
+        with self._lock:
+            return object_name.lower() in self._bulk_refused

@@ -332,7 +332,8 @@ class Handler(BaseHTTPRequestHandler):
                 query = parse(spec.get("query", ""))
             except SoqlError as error:
                 raise ApiError(400, "INVALIDJOB", f"{error.error_code}: {error.message}") from None
-            if not query.sobject.bulk_queryable or query.is_count:
+            refused = not query.sobject.bulk_queryable or state.faults.bulk_refused(query.sobject.name)
+            if refused or query.is_count:
                 what = "Aggregate queries are" if query.is_count else f"Entity type {query.sobject.name} is"
                 raise ApiError(400, "INVALIDJOB", f"{what} not supported by the Bulk API")
             job = BulkJob("750" + secrets.token_hex(8)[:15].upper(), operation, spec["query"], query)
