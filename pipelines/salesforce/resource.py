@@ -60,24 +60,26 @@ class SalesforceResource(dg.ConfigurableResource):
 
     _sample_org: Any = PrivateAttr(default=None)
     _client: Optional[SalesforceClient] = PrivateAttr(default=None)
+    _log: Any = PrivateAttr(default=None)
 
     def credentials(self) -> Credentials:
         return Credentials(**{name: getattr(self, name) for name in ENV_VARS})
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Say which org this run reads; log in only when an asset first asks for the client."""
+        self._log = context.log
         creds = self.credentials()
-        session = None
         if creds.mode is AuthMode.NONE:
-            creds, session = self._start_sample_org(context)
+            context.log.info(
+                "No SALESFORCE_* credentials are set: running on the built-in sample org "
+                f"(seed {self.sample_seed}, {self.sample_users} users, {self.sample_days} days to "
+                f"{self.sample_end_date})."
+            )
         else:
             context.log.info(
                 f"Connecting to Salesforce with {creds.mode.value} "
                 f"(domain {creds.domain or 'login'}, API v{creds.version})."
             )
-        sf = connect(creds, session=session)
-        self._client = SalesforceClient(
-            sf, mode=creds.mode, secrets=creds.secrets(), quota_share=self.api_quota_share
-        )
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._sample_org is not None:
@@ -85,11 +87,18 @@ class SalesforceResource(dg.ConfigurableResource):
             self._sample_org = None
 
     def client(self) -> SalesforceClient:
+        """The run's logged-in client (one login per run, shared by every asset)."""
         if self._client is None:
-            raise RuntimeError("SalesforceResource.client() is only available inside a run")
+            creds, session = self.credentials(), None
+            if creds.mode is AuthMode.NONE:
+                creds, session = self._start_sample_org()
+            sf = connect(creds, session=session)
+            self._client = SalesforceClient(
+                sf, mode=creds.mode, secrets=creds.secrets(), quota_share=self.api_quota_share
+            )
         return self._client
 
-    def _start_sample_org(self, context: dg.InitResourceContext):
+    def _start_sample_org(self) -> tuple[Credentials, Any]:
         from pipelines.sample_org.generator import GeneratorConfig, write_ground_truth
         from pipelines.sample_org.org import SampleOrg
 
@@ -102,11 +111,8 @@ class SalesforceResource(dg.ConfigurableResource):
         org = SampleOrg.from_generator(config)
         org.start()
         self._sample_org = org
-        context.log.info(
-            "No SALESFORCE_* credentials are set: running on the built-in sample org "
-            f"(seed {config.seed}, {config.users} users, {config.days} days to {config.end_date}) "
-            f"at {org.url}."
-        )
+        if self._log is not None:
+            self._log.info(f"The built-in sample org is serving at {org.url}.")
         if self.sample_ground_truth_path:
             truth = Path(self.sample_ground_truth_path)
             truth.parent.mkdir(parents=True, exist_ok=True)
