@@ -82,6 +82,9 @@ class SalesforceResource(dg.ConfigurableResource):
             )
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._client is not None:
+            self._client.sf.session.close()
+            self._client = None
         if self._sample_org is not None:
             self._sample_org.stop()
             self._sample_org = None

@@ -66,7 +66,8 @@ class SampleOrg:
     def stop(self) -> None:
         if self._server is not None:
             self._server.shutdown()
-            self._server.server_close()
+            self._server.close_connections()
+            self._server.server_close()  # joins the handler threads
             self._thread.join(timeout=5)
             self._server = self._thread = None
         shutil.rmtree(self._directory, ignore_errors=True)

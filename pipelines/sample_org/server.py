@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -90,12 +91,37 @@ class OrgState:
 
 
 class OrgHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
+    """Keeps track of its open connections, so that stopping it ends every handler thread
+    (a client's keep-alive connection would otherwise hold one open past the server's life)."""
+
+    daemon_threads = False
+    block_on_close = True
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], state: OrgState):
         super().__init__(address, Handler)
         self.state = state
+        self._connections: set[Any] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            open_now = list(self._connections)
+        for connection in open_now:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 class Handler(BaseHTTPRequestHandler):
