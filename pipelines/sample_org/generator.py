@@ -182,6 +182,8 @@ class _Builder:
             rates = tuple(r * 1.5 for r in rates)
         if persona in ("deal_at_close", "unlogged_leads"):
             rates = (rates[0], 0.2, rates[2], rates[3])
+        if persona == "stale_pipeline":  # their pipeline is what they entered long ago and left
+            rates = (rates[0], 0.0, rates[2], rates[3])
         active_until = self.d - 1
         if persona == "dormant":
             active_until = self.d - 1 - int(self.rng.integers(15, 23))
@@ -283,19 +285,16 @@ class _Builder:
         if p.persona == "batch_logger":
             self._batch_records(p, login_days)
             return
+        # near_decline logs in on ~70% of their usual days and records as usual on those days
         for day in login_days:
-            scale = 1.0
-            if day > p.active_until:
-                scale = 0.1
-            elif p.persona == "near_decline" and day > self.d - 15:
-                scale = 0.7
+            scale = 0.1 if day > p.active_until else 1.0
             for _ in range(int(rng.poisson(leads_r * scale))):
                 self._lead(p, self.ms(day, self.work_hour()))
             for _ in range(int(rng.poisson(opps_r * scale))):
                 self._opportunity(p, self.ms(day, self.work_hour()), lead_id=None)
         # activity after pipeline, so it can land on what exists
         for day in login_days:
-            scale = 0.1 if day > p.active_until else (0.7 if p.persona == "near_decline" and day > self.d - 15 else 1.0)
+            scale = 0.1 if day > p.active_until else 1.0
             for _ in range(int(rng.poisson(tasks_r * scale))):
                 self._task(p, self.ms(day, self.work_hour()))
             for _ in range(int(rng.poisson(events_r * scale))):
@@ -341,7 +340,7 @@ class _Builder:
                 resolve = created + int(rng.uniform(3, 25) * DAY_MS)
                 if self.day_of(resolve) < min(self.d - 14, p.active_until + 1) and self.day_of(created) < self.d - 14:
                     r = rng.random()
-                    converts = p.persona not in ("unlogged_leads", "batch_logger")
+                    converts = p.persona not in ("unlogged_leads", "batch_logger", "stale_pipeline")
                     if r < 0.45 and converts:
                         opp_id, account_id = self._opportunity(p, resolve, lead_id=lead_id)
                         lead.update(Status="Closed - Converted", IsConverted=True, ConvertedDate=self.date_of(resolve),
@@ -397,7 +396,8 @@ class _Builder:
                 if t <= self.end_ms and self.day_of(t) <= last_active and t > created:
                     changes.append((t, stage))
             if close_day <= min(self.d - 1, last_active) and not stale:
-                changes.append((self.ms(close_day, self.work_hour()), "Closed Won" if rng.random() < 0.45 else "Closed Lost"))
+                closed_at = max(self.ms(close_day, self.work_hour()), changes[-1][0] + HOUR_MS)
+                changes.append((min(closed_at, self.end_ms), "Closed Won" if rng.random() < 0.45 else "Closed Lost"))
         changes.sort()
         stage = changes[-1][1]
         closed = stage.startswith("Closed")
