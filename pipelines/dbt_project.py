@@ -10,8 +10,11 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from pipelines import settings
+
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
+settings.export_paths()  # dbt's profiles.yml reads the same, absolute, database path
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
 

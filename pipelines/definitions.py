@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dagster as dg
-from pipelines.warehouse import DuckDBWarehouse
+from dagster_dbt import DbtCliResource
 
 from pipelines import settings
 from pipelines.assets.extract import extract_assets
+from pipelines.assets.models import adoption_models
+from pipelines.dbt_project import dbt_project
 from pipelines.salesforce.resource import salesforce_resource_from_env
+from pipelines.warehouse import DuckDBWarehouse
 
 # One process runs the whole refresh: DuckDB takes one writer at a time, so parallel steps
 # would only queue on the `duckdb` pool, and the built-in sample org starts once per run.
@@ -15,18 +18,19 @@ adoption_refresh = dg.define_asset_job(
     "adoption_refresh",
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Extract from Salesforce into DuckDB (later: models, gates, publish).",
+    description="Extract from Salesforce into DuckDB, then build and test the adoption models.",
 )
 
 _database = settings.duckdb_path()
 
 defs = dg.Definitions(
-    assets=extract_assets,
+    assets=[*extract_assets, adoption_models],
     jobs=[adoption_refresh],
     resources={
         "salesforce": salesforce_resource_from_env(
             sample_ground_truth_path=str(_database.parent / "sample_org_ground_truth.jsonl")
         ),
         "duckdb": DuckDBWarehouse(database=str(_database)),
+        "dbt": DbtCliResource(project_dir=dbt_project),
     },
 )

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import settings
+from pipelines.dbt_project import prepare_manifest
 
 _DAGSTER_YAML = """telemetry:
   enabled: false
@@ -40,7 +41,8 @@ def table_counts(database: Path) -> list[tuple[str, int]]:
     with duckdb.connect(str(database), read_only=True) as con:
         tables = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
-            "WHERE table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_%' ESCAPE '\\' "
+            "WHERE table_type = 'BASE TABLE' AND table_schema IN ('raw_salesforce', 'marts') "
+            "AND table_name NOT LIKE '\\_%' ESCAPE '\\' "
             "ORDER BY table_schema, table_name"
         ).fetchall()
         return [
@@ -59,7 +61,7 @@ def summary(database: Path, home: Path) -> str:
         f"  Dagster runs     {home}",
         "",
         f"Query it:    python -c \"import duckdb; duckdb.connect('{database}', read_only=True)"
-        ".sql('FROM raw_salesforce.user LIMIT 5').show()\"",
+        ".sql('FROM marts.silent_non_use').show()\"",
         f"Open the UI: DAGSTER_HOME={home} dagster dev -w workspace.yaml -h 127.0.0.1",
     ]
     return "\n".join(lines)
@@ -75,6 +77,8 @@ def main() -> int:
         settings.DUCKDB_PATH_VAR: str(database),
         settings.EXPORT_DIR_VAR: str(settings.export_dir()),
     }
+    print("Preparing the dbt manifest …", flush=True)
+    prepare_manifest()
     command = ["dagster", "job", "execute", "-m", "pipelines.definitions", "-j", "adoption_refresh"]
     print("$", " ".join(command), flush=True)
     result = subprocess.run(command, env=env, cwd=cwd)

@@ -7,7 +7,7 @@ every path is made absolute before it is handed to anyone.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 DUCKDB_PATH_VAR = "FLYWHEEL_DUCKDB_PATH"
@@ -28,3 +28,10 @@ def duckdb_path(env: Mapping[str, str] = os.environ) -> Path:
 def export_dir(env: Mapping[str, str] = os.environ) -> Path:
     """Where published marts go (`FLYWHEEL_EXPORT_DIR`, default `data/exports`)."""
     return _absolute(env.get(EXPORT_DIR_VAR) or DEFAULT_EXPORT_DIR)
+
+
+def export_paths(env: MutableMapping[str, str] = os.environ) -> None:
+    """Write both paths back as absolute values, for the processes Flywheel starts (dbt runs
+    inside `dbt_project/` and reads `FLYWHEEL_DUCKDB_PATH` from its environment)."""
+    env[DUCKDB_PATH_VAR] = str(duckdb_path(env))
+    env[EXPORT_DIR_VAR] = str(export_dir(env))

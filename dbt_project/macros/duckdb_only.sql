@@ -1,0 +1,90 @@
+{#
+    ============================================================================================
+    DUCKDB-ONLY SQL LIVES HERE, AND ONLY HERE.
+    Every model is written with dbt's cross-database macros; the few things those do not cover
+    are below, each dispatched (`adapter.dispatch(..., 'flywheel')`). To run Flywheel on another
+    adapter, add `<adapter>__<macro>` versions next to the `duckdb__` ones (e.g.
+    `snowflake__day_series`); the `default__` versions are standard SQL where one exists, and
+    otherwise fail with a message that says what to write.
+    ============================================================================================
+#}
+
+{# One row per day from start_date to end_date inclusive, in a column named `date_day`.
+   Both arguments are SQL expressions of type date (they may be scalar subqueries). #}
+{% macro day_series(start_date, end_date) -%}
+    {{ return(adapter.dispatch('day_series', 'flywheel')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro duckdb__day_series(start_date, end_date) -%}
+    select cast(generate_series as date) as date_day
+    from generate_series(
+        cast({{ start_date }} as timestamp),
+        cast({{ end_date }} as timestamp),
+        interval 1 day
+    )
+{%- endmacro %}
+
+{% macro default__day_series(start_date, end_date) -%}
+    {{ exceptions.raise_compiler_error(
+        "flywheel.day_series has no version for adapter '" ~ adapter.type() ~ "': add "
+        ~ adapter.type() ~ "__day_series(start_date, end_date) to macros/duckdb_only.sql") }}
+{%- endmacro %}
+
+
+{# The UTC calendar date of a timestamp. Raw datetimes are stored as UTC without a time zone, so
+   on DuckDB this is a plain cast; an adapter that stores them with a session time zone must
+   convert to UTC first. #}
+{% macro utc_date(timestamp_expression) -%}
+    {{ return(adapter.dispatch('utc_date', 'flywheel')(timestamp_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__utc_date(timestamp_expression) -%}
+    cast({{ timestamp_expression }} as date)
+{%- endmacro %}
+
+{% macro default__utc_date(timestamp_expression) -%}
+    cast({{ timestamp_expression }} as date)
+{%- endmacro %}
+
+
+{# True on Monday to Friday. #}
+{% macro is_working_day(date_expression) -%}
+    {{ return(adapter.dispatch('is_working_day', 'flywheel')(date_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__is_working_day(date_expression) -%}
+    (isodow({{ date_expression }}) between 1 and 5)
+{%- endmacro %}
+
+{% macro default__is_working_day(date_expression) -%}
+    {# 2001-01-01 was a Monday. #}
+    (mod({{ dbt.datediff("cast('2001-01-01' as date)", date_expression, 'day') }}, 7) < 5)
+{%- endmacro %}
+
+
+{# The median of a numeric expression, as an aggregate (used with GROUP BY). #}
+{% macro median(expression) -%}
+    {{ return(adapter.dispatch('median', 'flywheel')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__median(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{% macro default__median(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{%- endmacro %}
+
+
+{# A double-precision float (dbt.type_float() is single precision on DuckDB). #}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'flywheel')()) }}
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    {{ dbt.type_float() }}
+{%- endmacro %}

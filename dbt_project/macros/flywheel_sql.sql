@@ -1,0 +1,55 @@
+{# Small portable helpers shared by the models. #}
+
+{# a / b, null when b is 0 or null. #}
+{% macro safe_divide(numerator, denominator) -%}
+    ({{ numerator }}) * 1.0 / nullif({{ denominator }}, 0)
+{%- endmacro %}
+
+{# A SQL list literal from a list var: ('a', 'b'). #}
+{% macro sql_list(values) -%}
+    ({%- for value in values -%}'{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}{%- endfor -%})
+{%- endmacro %}
+
+{# A number as text for evidence sentences. #}
+{% macro as_text(expression) -%}
+    cast({{ expression }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{# A share (0..1) as a whole percentage text, e.g. 0.666 -> '67%'. #}
+{% macro as_percent_text(expression) -%}
+    {{ dbt.concat([flywheel.as_text('cast(round(100.0 * (' ~ expression ~ '), 0) as ' ~ dbt.type_int() ~ ')'), "'%'"]) }}
+{%- endmacro %}
+
+{# A date N days before (negative) or after a date expression, as a date. #}
+{% macro add_days(date_expression, days) -%}
+    cast({{ dbt.dateadd('day', days, date_expression) }} as date)
+{%- endmacro %}
+
+{# Whole days from one date to another (to - from). #}
+{% macro days_between(from_date, to_date) -%}
+    {{ dbt.datediff(from_date, to_date, 'day') }}
+{%- endmacro %}
+
+{# Severity of each flag, fixed by the product contract. #}
+{% macro flag_severity(flag) -%}
+    {%- set severities = {
+        'dormant': 'critical', 'login_only': 'critical',
+        'unlogged_leads': 'warn', 'deal_logged_at_close': 'warn', 'neglected_leads': 'warn',
+        'declining_usage': 'warn', 'stale_pipeline': 'info', 'batch_entry': 'info'} -%}
+    '{{ severities[flag] }}'
+{%- endmacro %}
+
+{# An opportunity (a row of int_opportunity_trail) is open on a date when it existed and had not
+   closed by then. #}
+{% macro opportunity_is_open_on(trail, on_date) -%}
+    ({{ trail }}.created_on <= {{ on_date }}
+     and (not {{ trail }}.is_closed or coalesce({{ trail }}.closed_on > {{ on_date }}, false)))
+{%- endmacro %}
+
+{# An open opportunity is stale on a date when its close date has passed, or it was not modified
+   for `stale_days`. For a past date, a modification after it cannot be seen before it: the
+   deal counts as fresh then (the rule errs towards not flagging). #}
+{% macro opportunity_is_stale_on(trail, on_date) -%}
+    (coalesce({{ trail }}.close_date < {{ on_date }}, false)
+     or coalesce({{ flywheel.days_between(trail ~ '.last_modified_on', on_date) }} >= {{ var('stale_days') }}, false))
+{%- endmacro %}

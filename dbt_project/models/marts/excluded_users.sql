@@ -1,0 +1,24 @@
+-- Users not measured, listed separately with the reason: integration users (logins, none of
+-- them interactive, over the whole history), inactive users, and users who are not Standard.
+with
+
+users as (
+
+    select * from {{ ref('int_users') }}
+
+)
+
+select
+    user_id,
+    user_name,
+    username,
+    manager_id,
+    profile_name,
+    user_role_name,
+    user_type,
+    is_active,
+    exclusion_reason,
+    logins,
+    interactive_logins
+from users
+where not is_measured

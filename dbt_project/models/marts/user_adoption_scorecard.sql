@@ -1,0 +1,48 @@
+-- Weekly status per measured user (user x week, weeks ending on the as-of date's weekday):
+-- the 0-100 adoption score, its tier, the five parts and the change since last week.
+with
+
+scores as (
+
+    select * from {{ ref('int_user_weekly_scores') }}
+
+),
+
+users as (
+
+    select * from {{ ref('int_users') }}
+
+)
+
+select
+    scores.user_id,
+    scores.week_start_on,
+    scores.evaluated_on as week_ending_on,
+    users.user_name,
+    users.manager_id,
+    users.user_role_name,
+    scores.is_new,
+    scores.adoption_score,
+    scores.tier,
+    scores.score_change,
+    lag(scores.tier) over (partition by scores.user_id order by scores.evaluated_on) as previous_tier,
+    scores.critical_flags,
+    -- the five parts (0..1, relative to the team median)
+    scores.login_consistency_part,
+    scores.capture_part,
+    scores.activity_logging_part,
+    scores.pipeline_hygiene_part,
+    scores.timeliness_part,
+    -- the numbers behind them
+    scores.login_days,
+    scores.working_days,
+    scores.records_created,
+    scores.activities_logged,
+    scores.open_opportunities,
+    scores.fresh_open_opportunities,
+    scores.deals,
+    scores.timely_deals,
+    scores.is_weekly_active,
+    scores.is_as_of_date as is_current_week
+from scores
+inner join users on scores.user_id = users.user_id

@@ -1,0 +1,174 @@
+"""The real dbt project, built against a small hand-made org (see flywheel_raw_org.py).
+
+One `dbt build` (models, data tests and unit tests) runs once for the module, in its own process
+(dbt-duckdb keeps its connection open in the process that ran it), against a DuckDB file in a
+temporary directory; the tests then read the marts it produced and dbt's run_results.json. dbt's
+target and log directories go to the temporary directory too, so a run never touches the
+project's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flywheel_raw_org import AS_OF, EXPECTED_FLAGS, U, build_raw_org
+
+PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+MARTS = {
+    "user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
+    "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities", "excluded_users",
+}
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    returncode: int
+    output: str
+    results: list[dict]  # run_results.json "results"
+
+
+def dbt_cli_args(command: str, work_dir: Path) -> list[str]:
+    """`dbt <command>` on the project, with target and logs kept in work_dir."""
+    return [
+        sys.executable, "-c", "import sys; from dbt.cli.main import cli; sys.exit(cli())",
+        command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs"),
+    ]
+
+
+def run_dbt(command: str, work_dir: Path, database: Path) -> DbtRun:
+    env = {**os.environ, "FLYWHEEL_DUCKDB_PATH": str(database)}
+    done = subprocess.run(dbt_cli_args(command, work_dir), env=env, capture_output=True, text=True, timeout=600)
+    results_file = work_dir / "target" / "run_results.json"
+    results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
+    return DbtRun(done.returncode, done.stdout + done.stderr, results)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtRun]:
+    work_dir = tmp_path_factory.mktemp("dbt")
+    database = work_dir / "flywheel.duckdb"
+    build_raw_org(database)
+    return database, run_dbt("build", work_dir, database)
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_dbt_build_passes_models_tests_and_unit_tests(built):
+    _, run = built
+    failures = [f"{r['unique_id']}: {r['status']} {r.get('message')}" for r in run.results if r["status"] not in ("success", "pass", "no-op")]
+    assert run.returncode == 0 and not failures, failures or run.output[-3000:]
+    kinds: dict[str, int] = {}
+    for r in run.results:
+        kind = r["unique_id"].split(".")[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    assert kinds["unit_test"] >= 16  # every flag rule, plus the logic they stand on
+    assert kinds["model"] >= 38 and kinds["test"] >= 150
+
+
+def test_marts_land_in_schema_marts(built):
+    database, _ = built
+    tables = query(database, "select table_schema, table_name from information_schema.tables where table_schema in ('marts', 'main_marts')")
+    assert {schema for schema, _ in tables} == {"marts"}
+    assert {name for _, name in tables} == MARTS
+
+
+def test_silent_non_use_holds_exactly_the_planted_flags(built):
+    database, _ = built
+    rows = set(query(database, "select user_id, flag from marts.silent_non_use"))
+    assert rows == EXPECTED_FLAGS
+
+
+def test_flags_carry_severity_numbers_and_evidence(built):
+    database, _ = built
+    rows = {
+        flag: (severity, metric, threshold, evidence, first)
+        for flag, severity, metric, threshold, evidence, first in query(
+            database,
+            "select flag, severity, metric_value, threshold, evidence, first_flagged_on from marts.silent_non_use",
+        )
+    }
+    assert rows["login_only"][:4] == ("critical", 20.0, 4.0, "logged in on 20 of the last 28 days and recorded nothing")
+    assert rows["dormant"][:4] == ("critical", 20.0, 14.0, "no interactive login in the last 20 days (last on 2026-10-26)")
+    assert rows["dormant"][4] == AS_OF  # 13 days without a login on the check a week before
+    assert rows["login_only"][4] == date(2026, 7, 12)  # flagged since the first full week
+    assert rows["unlogged_leads"][:3] == ("warn", 0.6, 0.6)  # exactly at the threshold
+    assert rows["deal_logged_at_close"][:3] == ("warn", 0.5, 0.5)
+    assert rows["neglected_leads"][:3] == ("warn", 5.0, 5.0)
+    assert rows["stale_pipeline"][:3] == ("info", 3.0, 3.0)
+    assert rows["declining_usage"][0] == "warn" and rows["declining_usage"][1] < 0.4
+    assert rows["batch_entry"][:3] == ("info", 1.0, 0.6)
+
+
+def test_scorecard_tiers(built):
+    database, _ = built
+    tiers = dict(query(database, "select user_id, tier from marts.user_adoption_scorecard where is_current_week"))
+    assert tiers[U["dormant"]] == "silent"
+    assert tiers[U["login_only"]] == "silent"
+    assert tiers[U["healthy"]] == "champion"
+    assert tiers[U["manager"]] == "champion"
+    assert U["integration"] not in tiers and U["inactive"] not in tiers
+    # the new hire is scored (not flagged): no critical flag can make them silent
+    assert tiers[U["new_hire"]] != "silent"
+    weeks = query(database, "select count(distinct week_ending_on), max(week_ending_on) from marts.user_adoption_scorecard")
+    assert weeks == [(20, AS_OF)]
+
+
+def test_integration_and_inactive_users_are_listed_separately(built):
+    database, _ = built
+    excluded = dict(query(database, "select user_id, exclusion_reason from marts.excluded_users"))
+    assert excluded == {U["integration"]: "integration_user", U["inactive"]: "inactive"}
+    daily_users = {u for (u,) in query(database, "select distinct user_id from marts.user_adoption_daily")}
+    assert U["integration"] not in daily_users and U["new_hire"] in daily_users
+
+
+def test_unlogged_opportunities_lists_the_deals_behind_the_flags(built):
+    database, _ = built
+    rows = query(
+        database,
+        "select owner_id, is_behind_unlogged_leads, is_behind_deal_logged_at_close from marts.unlogged_opportunities",
+    )
+    assert sorted(rows) == sorted(
+        [(U["deal_logged_at_close"], False, True)] + [(U["unlogged_leads"], True, False)] * 3
+    )
+
+
+def test_daily_facts_include_days_without_activity(built):
+    database, _ = built
+    (days, login_days, records), = query(
+        database,
+        f"select count(*), sum(case when is_login_day then 1 else 0 end), sum(records_created) "
+        f"from marts.user_adoption_daily where user_id = '{U['dormant']}'",
+    )
+    assert days == (AS_OF - date(2026, 7, 1)).days + 1
+    assert login_days == records == 17  # Mondays from 2026-07-06 to 2026-10-26
+
+
+def test_hidden_fields_become_typed_nulls(built):
+    database, _ = built
+    # Department and LeadSource are absent from the raw tables of this org
+    assert query(database, "select count(department) from staging.stg_salesforce__users") == [(0,)]
+    assert query(database, "select count(lead_source) from staging.stg_salesforce__leads") == [(0,)]
+
+
+def test_login_activity_counts_people_and_integrations(built):
+    database, _ = built
+    (logins, failed, interactive), = query(
+        database,
+        f"select sum(logins), sum(failed_logins), sum(interactive_logins) from marts.login_activity_daily "
+        f"where login_date = '{AS_OF}' and profile_name = 'Integration User'",
+    )
+    assert (logins, failed, interactive) == (2, 1, 0)
