@@ -21,6 +21,8 @@ class DuckDBWarehouse(dg.ConfigurableResource):
 
     database: str
     lock_retries: int = 10
+    memory_limit: str = "512MB"
+    """DuckDB's working memory; larger merges spill to disk beside the database."""
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -28,6 +30,7 @@ class DuckDBWarehouse(dg.ConfigurableResource):
         con = self._connect()
         try:
             con.execute("SET TimeZone = 'UTC'")
+            con.execute(f"SET memory_limit = '{self.memory_limit}'")
             yield con
         finally:
             con.close()

@@ -20,7 +20,10 @@ from pipelines.salesforce.objects import ObjectSpec
 SCHEMA = "raw_salesforce"
 STATE_TABLE = f"{SCHEMA}._sync_state"
 SYNCED_AT = "_flywheel_synced_at"
-_STAGE = "_flywheel_stage"
+# Working tables live in the database file (not TEMP, which DuckDB keeps in memory) and only
+# inside the sync's transaction: created and dropped in it, they never outlive it.
+_STAGE = f"{SCHEMA}._flywheel_stage"
+_CHANGES = f"{SCHEMA}._flywheel_changes"
 _PAGE = "_flywheel_page"
 
 
@@ -121,7 +124,7 @@ def _cast(column: Column) -> str:
 
 def create_stage(con: duckdb.DuckDBPyConnection, columns: Sequence[Column]) -> None:
     definitions = ", ".join(f"{quote(c.name)} {c.duckdb_type}" for c in columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_STAGE} ({definitions})")
+    con.execute(f"CREATE OR REPLACE TABLE {_STAGE} ({definitions})")
 
 
 def stage_page(
@@ -170,7 +173,7 @@ def merge_stage(
     differs = " OR ".join(f"s.{n} IS DISTINCT FROM r.{n}" for n in names)
     is_deleted = "s.\"IsDeleted\"" if any(c.name == "IsDeleted" for c in columns) else "false"
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _flywheel_changes AS
+        f"""CREATE OR REPLACE TABLE {_CHANGES} AS
         WITH latest AS (
             SELECT * FROM {_STAGE}
             QUALIFY row_number() OVER (PARTITION BY "Id" ORDER BY {mark} DESC NULLS LAST) = 1
@@ -181,18 +184,18 @@ def merge_stage(
     )
     new, changed, deleted = con.execute(
         "SELECT count(*) FILTER (WHERE _is_new), count(*) FILTER (WHERE NOT _is_new), "
-        "count(*) FILTER (WHERE _is_deleted) FROM _flywheel_changes"
+        f"count(*) FILTER (WHERE _is_deleted) FROM {_CHANGES}"
     ).fetchone()
     con.execute(
-        f'DELETE FROM {table_name(spec)} WHERE "Id" IN (SELECT "Id" FROM _flywheel_changes WHERE NOT _is_new)'
+        f'DELETE FROM {table_name(spec)} WHERE "Id" IN (SELECT "Id" FROM {_CHANGES} WHERE NOT _is_new)'
     )
     column_list = ", ".join(names)
     con.execute(
         f"INSERT INTO {table_name(spec)} ({column_list}, {SYNCED_AT}) "
-        f"SELECT {column_list}, ? FROM _flywheel_changes",
+        f"SELECT {column_list}, ? FROM {_CHANGES}",
         [synced_at],
     )
     (watermark,) = con.execute(f"SELECT max({mark}) FROM {_STAGE}").fetchone()
     con.execute(f"DROP TABLE {_STAGE}")
-    con.execute("DROP TABLE _flywheel_changes")
+    con.execute(f"DROP TABLE {_CHANGES}")
     return MergeCounts(new=new, changed=changed, deleted=deleted, watermark=watermark)

@@ -138,7 +138,7 @@ class SalesforceClient:
         object_name: str,
         include_deleted: bool = True,
         max_records: int = 50_000,
-        poll_seconds: float = 2.0,
+        max_poll_seconds: float = 5.0,
         timeout_seconds: float = 3600.0,
     ) -> Iterator[bytes]:
         """A Bulk API 2.0 query job's results, one CSV page (with its header) at a time.
@@ -157,6 +157,7 @@ class SalesforceClient:
         )
         job_url = f"{jobs}/{job['id']}"
         deadline = time.monotonic() + timeout_seconds
+        poll = 0.25  # small jobs finish in a moment; large ones are polled less and less often
         while True:
             info = self._get_json(job_url, object_name=object_name, call="Bulk API 2.0 job status")
             state = info.get("state")
@@ -168,7 +169,8 @@ class SalesforceClient:
                 )
             if time.monotonic() > deadline:
                 raise BulkRefused(object_name, "Bulk API 2.0 job", f"still {state} after {timeout_seconds:.0f}s")
-            self._sleep(poll_seconds)
+            self._sleep(poll)
+            poll = min(poll * 2, max_poll_seconds)
         locator: str | None = None
         while True:
             params = {"maxRecords": str(max_records), **({"locator": locator} if locator else {})}

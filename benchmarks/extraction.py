@@ -1,0 +1,194 @@
+"""Benchmark: extraction (REST and Bulk), dbt, and an incremental run, for orgs of growing size.
+
+    python benchmarks/extraction.py --users 500 2000 5000 --days 180
+    python benchmarks/extraction.py --users 5000 --days 180 --login-history-multiplier 10
+
+For each size the sample org runs in its own process (as a real org would be elsewhere); each
+phase runs in a fresh worker process so its peak memory (RSS) is its own. Printed per object
+and path: records/s, API calls (and the fewest the page sizes allow), peak RSS; per stage:
+seconds; then an incremental run after 1% of the records changed; then a straightforward
+baseline (simple-salesforce `query_all` → pandas → DuckDB) on the same org, and the ratio.
+Gates and publishing are reported once they exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import multiprocessing as mp
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REST_PAGE, BULK_PAGE = 2000, 50_000
+
+
+# --- the org, in its own process --------------------------------------------------------------
+def serve_org(config_args: dict, conn) -> None:
+    from pipelines.sample_org.generator import GeneratorConfig
+    from pipelines.sample_org.org import SampleOrg
+
+    config = GeneratorConfig(end_date=dt.date(2026, 11, 15), **config_args)
+    with SampleOrg.from_generator(config) as org:
+        conn.send({"url": org.url, "token": org.issue_token(), "ca": str(org.ca_file),
+                   "counts": {n: org.store.count(n) for n in org.generated.tables}})
+        while True:
+            command = conn.recv()
+            if command == "stop":
+                return
+            if command == "token":
+                conn.send(org.issue_token())
+            elif command == "change_1_percent":
+                conn.send(change_share(org, 0.01))
+
+
+def change_share(org, share: float) -> int:
+    """Touch `share` of every synced object's records, as people editing them would."""
+    changed = 0
+    for name in ("Lead", "Opportunity", "Task", "Event", "User"):
+        ids = [r["Id"] for r in org.store.records(name, include_deleted=True)]
+        picked = ids[:: max(1, int(1 / share))]
+        field = {"User": "Title", "Lead": "Company", "Opportunity": "Name", "Task": "Subject", "Event": "Subject"}[name]
+        org.store.upsert(name, [{"Id": i, field: f"changed {i}"} for i in picked])
+        changed += len(picked)
+    return changed
+
+
+# --- one phase, in a fresh worker process -----------------------------------------------------
+def worker(phase: str, url: str, token: str, database: str) -> dict:
+    import duckdb
+
+    from pipelines.extract.sync import sync_object
+    from pipelines.salesforce.auth import Credentials, connect
+    from pipelines.salesforce.client import SalesforceClient
+    from pipelines.salesforce.objects import OBJECTS
+    from pipelines.warehouse import DuckDBWarehouse
+
+    creds = Credentials(instance_url=url, access_token=token)
+    client = SalesforceClient(connect(creds), mode=creds.mode)
+    out: dict = {"objects": {}}
+    started = time.monotonic()
+    if phase == "baseline":
+        import pandas as pd
+
+        for spec in OBJECTS:
+            t0 = time.monotonic()
+            fields = ", ".join(f for f in spec.fields)
+            records = client.sf.query_all(f"SELECT {fields} FROM {spec.name}", include_deleted=True)["records"]
+            frame = pd.json_normalize(records).drop(columns=[c for c in ("attributes",) if c in records[0]] if records else [], errors="ignore")
+            with duckdb.connect(database) as con:
+                con.execute(f'CREATE OR REPLACE TABLE "{spec.table}" AS SELECT * FROM frame')
+            out["objects"][spec.name] = {"rows": len(records), "seconds": time.monotonic() - t0}
+    elif phase == "dbt":
+        env = {**os.environ, "FLYWHEEL_DUCKDB_PATH": database}
+        target = tempfile.mkdtemp(prefix="flywheel-bench-dbt-")
+        done = subprocess.run(
+            ["dbt", "build", "--profiles-dir", ".", "--target-path", target, "--log-path", target],
+            cwd=Path(__file__).resolve().parent.parent / "dbt_project", env=env, capture_output=True, text=True,
+        )
+        out["dbt_ok"] = done.returncode == 0
+    else:
+        with DuckDBWarehouse(database=database).get_connection() as con:
+            for spec in OBJECTS:
+                report = sync_object(client, con, spec)
+                out["objects"][spec.name] = {
+                    "rows": report.rows_read, "seconds": report.seconds, "calls": report.api_calls,
+                    "path": report.path, "pages": report.pages, "changed": report.rows_new + report.rows_changed,
+                }
+    out["seconds"] = time.monotonic() - started
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["children_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return out
+
+
+def run_worker(phase: str, url: str, token: str, database: Path) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, "_worker", phase, url, token, str(database)],
+        env={**os.environ, "REQUESTS_CA_BUNDLE": CA}, capture_output=True, text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"{phase} worker failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def fewest_calls(name: str, rows: int, path: str) -> int:
+    """describe (+ Profile and UserRole for User), COUNT(), and the pages the page size allows."""
+    pages = max(1, math.ceil(rows / (BULK_PAGE if path == "Bulk" else REST_PAGE)))
+    bulk_overhead = 3 if path == "Bulk" else 0  # create the job, two status polls
+    return 2 + (2 if name == "User" else 0) + pages + bulk_overhead
+
+
+CA = ""
+
+
+def bench(users: int, days: int, multiplier: int) -> None:
+    global CA
+    parent, child = mp.Pipe()
+    t0 = time.monotonic()
+    server = mp.get_context("spawn").Process(
+        target=serve_org, args=({"users": users, "days": days, "login_history_multiplier": multiplier}, child), daemon=True
+    )
+    server.start()
+    info = parent.recv()
+    CA = info["ca"]
+    total = sum(v for k, v in info["counts"].items() if k not in ("Profile", "UserRole", "Account"))
+    print(f"\n=== org: {users:,} users × {days} days, LoginHistory × {multiplier}: {total:,} records "
+          f"(generated and served in {time.monotonic() - t0:.0f}s) ===")
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Path(tmp) / "flywheel.duckdb"
+        full = run_worker("full", info["url"], info["token"], database)
+        print(f"{'object':<20} {'path':<5} {'rows':>10} {'records/s':>10} {'API calls':>9} {'fewest':>7}")
+        for name, o in full["objects"].items():
+            print(f"{name:<20} {o['path']:<5} {o['rows']:>10,} {o['rows'] / max(o['seconds'], 1e-9):>10,.0f} "
+                  f"{o['calls']:>9} {fewest_calls(name, o['rows'], o['path']):>7}")
+        models = run_worker("dbt", info["url"], info["token"], database)
+        rows = sum(o["rows"] for o in full["objects"].values())
+        calls = sum(o["calls"] for o in full["objects"].values())
+        print(f"stages: extract {full['seconds']:.1f}s ({rows / full['seconds']:,.0f} records/s, "
+              f"peak RSS {full['peak_rss_mb']:.0f} MB) | dbt build {models['seconds']:.1f}s "
+              f"({'ok' if models['dbt_ok'] else 'FAILED'}, peak RSS {models['children_peak_rss_mb']:.0f} MB) | "
+              "gates n/a | publish n/a")
+
+        parent.send("change_1_percent")
+        changed = parent.recv()
+        parent.send("token")
+        incremental = run_worker("incremental", info["url"], parent.recv(), database)
+        inc_calls = sum(o["calls"] for o in incremental["objects"].values())
+        inc_changed = sum(o["changed"] for o in incremental["objects"].values())
+        print(f"incremental after changing {changed:,} records: {inc_changed:,} rows new/changed, "
+              f"{inc_calls} API calls ({inc_calls / calls:.1%} of the full run's {calls}), "
+              f"{incremental['seconds']:.1f}s ({incremental['seconds'] / full['seconds']:.1%} of its time), "
+              f"peak RSS {incremental['peak_rss_mb']:.0f} MB")
+
+        parent.send("token")
+        baseline = run_worker("baseline", info["url"], parent.recv(), Path(tmp) / "baseline.duckdb")
+        base_rate = sum(o["rows"] for o in baseline["objects"].values()) / baseline["seconds"]
+        ours = rows / full["seconds"]
+        print(f"baseline query_all → pandas → DuckDB: {base_rate:,.0f} records/s, peak RSS "
+              f"{baseline['peak_rss_mb']:.0f} MB; Flywheel {ours:,.0f} records/s = {ours / base_rate:.1f}× the baseline")
+    parent.send("stop")
+    server.join(timeout=30)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_worker":
+        phase, url, token, database = sys.argv[2:6]
+        print(json.dumps(worker(phase, url, token, database)))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, nargs="+", default=[500, 2000, 5000])
+    parser.add_argument("--days", type=int, default=180)
+    parser.add_argument("--login-history-multiplier", type=int, default=1)
+    args = parser.parse_args()
+    for users in args.users:
+        bench(users, args.days, args.login_history_multiplier)
+
+
+if __name__ == "__main__":
+    main()
