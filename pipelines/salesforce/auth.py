@@ -89,59 +89,49 @@ def redact(text: str, secrets: list[str]) -> str:
 _NOT_SECRET = {"username", "domain", "instance_url", "api_version", "consumer_key", "private_key_file"}
 
 
+def login_arguments(creds: Credentials) -> dict[str, str | None]:
+    """simple-salesforce's arguments for the mode the credentials select (secrets included)."""
+    domain = creds.domain or "login"
+    by_mode: dict[AuthMode, dict[str, str | None]] = {
+        AuthMode.ACCESS_TOKEN: {"instance_url": creds.instance_url, "session_id": creds.access_token},
+        AuthMode.JWT: {
+            "username": creds.username, "consumer_key": creds.consumer_key,
+            "privatekey_file": creds.private_key_file, "domain": domain,
+        },
+        AuthMode.CLIENT_CREDENTIALS: {
+            "consumer_key": creds.consumer_key, "consumer_secret": creds.consumer_secret, "domain": domain,
+        },
+        AuthMode.OAUTH_PASSWORD: {
+            "username": creds.username, "password": (creds.password or "") + (creds.security_token or ""),
+            "consumer_key": creds.consumer_key, "consumer_secret": creds.consumer_secret, "domain": domain,
+        },
+        AuthMode.PASSWORD: {
+            "username": creds.username, "password": creds.password,
+            "security_token": creds.security_token or "", "domain": domain,
+        },
+    }
+    if creds.mode not in by_mode:
+        raise SalesforceLoginError(
+            "No Salesforce credentials: set SALESFORCE_INSTANCE_URL + SALESFORCE_ACCESS_TOKEN, or "
+            "SALESFORCE_USERNAME with SALESFORCE_PASSWORD (and SALESFORCE_SECURITY_TOKEN), or a "
+            "connected app (SALESFORCE_CONSUMER_KEY with SALESFORCE_PRIVATE_KEY_FILE or "
+            "SALESFORCE_CONSUMER_SECRET)."
+        )
+    return by_mode[creds.mode]
+
+
 def connect(creds: Credentials, session: requests.Session | None = None) -> Salesforce:
     """Log in with the mode the credentials select and return the simple-salesforce client."""
-    mode = creds.mode
-    common = {"version": creds.version, "session": session}
-    domain = creds.domain or "login"
+    arguments = login_arguments(creds)
     try:
-        if mode is AuthMode.ACCESS_TOKEN:
-            return Salesforce(instance_url=creds.instance_url, session_id=creds.access_token, **common)
-        if mode is AuthMode.JWT:
-            return Salesforce(
-                username=creds.username,
-                consumer_key=creds.consumer_key,
-                privatekey_file=creds.private_key_file,
-                domain=domain,
-                **common,
-            )
-        if mode is AuthMode.CLIENT_CREDENTIALS:
-            return Salesforce(
-                consumer_key=creds.consumer_key,
-                consumer_secret=creds.consumer_secret,
-                domain=domain,
-                **common,
-            )
-        if mode is AuthMode.OAUTH_PASSWORD:
-            return Salesforce(
-                username=creds.username,
-                password=(creds.password or "") + (creds.security_token or ""),
-                consumer_key=creds.consumer_key,
-                consumer_secret=creds.consumer_secret,
-                domain=domain,
-                **common,
-            )
-        if mode is AuthMode.PASSWORD:
-            return Salesforce(
-                username=creds.username,
-                password=creds.password,
-                security_token=creds.security_token or "",
-                domain=domain,
-                **common,
-            )
+        return Salesforce(**arguments, version=creds.version, session=session)
     except SalesforceAuthenticationFailed as exc:
         detail = redact(f"{exc.code}: {exc.auth_message}", creds.secrets())
         raise SalesforceLoginError(
-            f"Salesforce login failed ({mode.value}, domain {domain!r}): {detail}. "
+            f"Salesforce login failed ({creds.mode.value}, domain {creds.domain or 'login'!r}): {detail}. "
             "Check the SALESFORCE_* settings for this mode and that the user may use the API."
         ) from None
     except (FileNotFoundError, IsADirectoryError):
         raise SalesforceLoginError(
             f"SALESFORCE_PRIVATE_KEY_FILE {creds.private_key_file!r} cannot be read."
         ) from None
-    raise SalesforceLoginError(
-        "No Salesforce credentials: set SALESFORCE_INSTANCE_URL + SALESFORCE_ACCESS_TOKEN, or "
-        "SALESFORCE_USERNAME with SALESFORCE_PASSWORD (and SALESFORCE_SECURITY_TOKEN), or a "
-        "connected app (SALESFORCE_CONSUMER_KEY with SALESFORCE_PRIVATE_KEY_FILE or "
-        "SALESFORCE_CONSUMER_SECRET)."
-    )
