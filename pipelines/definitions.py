@@ -6,8 +6,10 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from pipelines import settings
+from pipelines.assets.checks import quality_checks
 from pipelines.assets.extract import extract_assets
 from pipelines.assets.models import adoption_models
+from pipelines.assets.publish import ExportDir, marts_export
 from pipelines.dbt_project import dbt_project
 from pipelines.salesforce.resource import salesforce_resource_from_env
 from pipelines.warehouse import DuckDBWarehouse
@@ -18,13 +20,14 @@ adoption_refresh = dg.define_asset_job(
     "adoption_refresh",
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Extract from Salesforce into DuckDB, then build and test the adoption models.",
+    description="Extract from Salesforce, build and test the adoption models, gate them, publish the marts.",
 )
 
 _database = settings.duckdb_path()
 
 defs = dg.Definitions(
-    assets=[*extract_assets, adoption_models],
+    assets=[*extract_assets, adoption_models, marts_export],
+    asset_checks=quality_checks,
     jobs=[adoption_refresh],
     resources={
         "salesforce": salesforce_resource_from_env(
@@ -32,5 +35,6 @@ defs = dg.Definitions(
         ),
         "duckdb": DuckDBWarehouse(database=str(_database)),
         "dbt": DbtCliResource(project_dir=dbt_project),
+        "exports": ExportDir(path=str(settings.export_dir())),
     },
 )

@@ -42,6 +42,7 @@ def report_metadata(report: SyncReport, table_rows: int) -> dict[str, object]:
         "path": report.path,
         "path_reason": report.path_reason,
         "query_windows_narrowed": report.windows_narrowed,
+        "duplicate_rows_read": report.duplicate_rows,
         "pages": report.pages,
         "seconds": round(report.seconds, 2),
         "records_per_second": round(report.records_per_second),

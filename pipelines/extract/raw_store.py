@@ -48,6 +48,7 @@ class MergeCounts:
     changed: int
     deleted: int
     watermark: datetime | None
+    duplicates: int  # rows read twice with the same Id and watermark: a paging anomaly
 
 
 _EXAMPLES = {
@@ -74,6 +75,7 @@ def ensure_state_table(con: duckdb.DuckDBPyConnection) -> None:
             last_run_id VARCHAR
         )"""
     )
+    con.execute(f"ALTER TABLE {STATE_TABLE} ADD COLUMN IF NOT EXISTS duplicate_rows BIGINT DEFAULT 0")
 
 
 def read_state(con: duckdb.DuckDBPyConnection, object_name: str) -> SyncState | None:
@@ -84,12 +86,18 @@ def read_state(con: duckdb.DuckDBPyConnection, object_name: str) -> SyncState | 
 
 
 def write_state(
-    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, watermark: datetime | None, synced_at: datetime, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    spec: ObjectSpec,
+    watermark: datetime | None,
+    synced_at: datetime,
+    run_id: str,
+    duplicate_rows: int,
 ) -> None:
     con.execute(f"DELETE FROM {STATE_TABLE} WHERE object_name = ?", [spec.name])
     con.execute(
-        f"INSERT INTO {STATE_TABLE} VALUES (?, ?, ?, ?, ?)",
-        [spec.name, spec.watermark_field, watermark, synced_at, run_id],
+        f"INSERT INTO {STATE_TABLE} (object_name, watermark_field, watermark, last_synced_at, last_run_id, "
+        "duplicate_rows) VALUES (?, ?, ?, ?, ?, ?)",
+        [spec.name, spec.watermark_field, watermark, synced_at, run_id, duplicate_rows],
     )
 
 
@@ -195,7 +203,9 @@ def merge_stage(
         f"SELECT {column_list}, ? FROM {_CHANGES}",
         [synced_at],
     )
-    (watermark,) = con.execute(f"SELECT max({mark}) FROM {_STAGE}").fetchone()
+    watermark, duplicates = con.execute(
+        f'SELECT max({mark}), count(*) - count(DISTINCT ("Id", {mark})) FROM {_STAGE}'
+    ).fetchone()
     con.execute(f"DROP TABLE {_STAGE}")
     con.execute(f"DROP TABLE {_CHANGES}")
-    return MergeCounts(new=new, changed=changed, deleted=deleted, watermark=watermark)
+    return MergeCounts(new=new, changed=changed, deleted=deleted, watermark=watermark, duplicates=duplicates)

@@ -52,6 +52,7 @@ class SyncReport:
     path: str = "REST"
     path_reason: str = "incremental read"
     windows_narrowed: int = 0
+    duplicate_rows: int = 0
 
     @property
     def records_per_second(self) -> float:
@@ -137,13 +138,16 @@ def sync_object(
             _stage_all(con, client, spec, columns, report, since, batch_size)
         counts = raw_store.merge_stage(con, spec, columns, synced_at)
         report.watermark_after = max(filter(None, (watermark, counts.watermark)), default=None)
-        raw_store.write_state(con, spec, report.watermark_after, synced_at, run_id or uuid.uuid4().hex)
+        raw_store.write_state(
+            con, spec, report.watermark_after, synced_at, run_id or uuid.uuid4().hex, counts.duplicates
+        )
         con.commit()
     except BaseException:
         con.rollback()
         raise
 
     report.rows_new, report.rows_changed, report.rows_deleted = counts.new, counts.changed, counts.deleted
+    report.duplicate_rows = counts.duplicates
     report.api_calls = client.calls - calls_before
     report.api_usage = client.api_usage
     report.seconds = time.monotonic() - started

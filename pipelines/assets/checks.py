@@ -1,0 +1,112 @@
+"""Blocking quality gates as Dagster asset checks.
+
+Raw tables: the rows each sync just wrote go through their GX suite, plus two checks GX cannot
+see (rows read twice in one sync, timestamps in the future). Marts: the whole mart goes through
+its suite and the cross-table checks. A failing `error` expectation fails the check with ERROR
+severity, which stops everything downstream (the models, publishing); `warning` expectations
+fail it with WARN severity and let the run go on.
+"""
+
+from datetime import datetime, timedelta, timezone
+
+import dagster as dg
+
+from pipelines.assets.extract import DUCKDB_POOL
+from pipelines.extract import raw_store
+from pipelines.quality.cross_checks import run_cross_checks
+from pipelines.quality.gx_gate import Failure, GateResult, load_suite, validate
+from pipelines.salesforce.objects import OBJECTS, ObjectSpec
+from pipelines.warehouse import DuckDBWarehouse
+
+MARTS = ("user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
+         "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities")
+MART_IDS = {"user_adoption_daily": "user_id", "user_adoption_scorecard": "user_id", "silent_non_use": "user_id",
+            "team_adoption": "manager_id", "unlogged_opportunities": "opportunity_id"}
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def check_result(result: GateResult) -> dg.AssetCheckResult:
+    """What a person reads in the UI: the table, each failing expectation, values and Ids."""
+    errors, warnings = result.errors, result.warnings
+    metadata: dict[str, object] = {"table": result.table, "rows_checked": result.rows}
+    if result.failures:
+        first = (errors or warnings)[0]
+        metadata.update({
+            "failed_expectation": f"{first.expectation} ({first.column})",
+            "observed": first.observed,
+            "offending_ids": ", ".join(first.sample_ids) or "n/a",
+            "failures": dg.MetadataValue.md("\n".join(f"- **{f.severity}** {f.sentence()}" for f in result.failures)),
+        })
+    return dg.AssetCheckResult(
+        passed=not result.failures,
+        severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN,
+        metadata=metadata,
+        description="; ".join(f.sentence() for f in result.failures)[:1000] or None,
+    )
+
+
+def build_raw_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw_salesforce", spec.table]),
+        name="rows_synced_pass_gx_suite",
+        blocking=True,
+        pool=DUCKDB_POOL,
+        description=f"The {spec.name} rows the last sync wrote pass expectations/raw_salesforce.{spec.table}.json.",
+    )
+    def _check(duckdb: DuckDBWarehouse) -> dg.AssetCheckResult:
+        with duckdb.get_connection() as con:
+            state = con.execute(
+                f"SELECT last_synced_at, duplicate_rows FROM {raw_store.STATE_TABLE} WHERE object_name = ?",
+                [spec.name],
+            ).fetchone()
+            synced_at, duplicates = state if state else (None, 0)
+            frame = con.execute(
+                f"SELECT * EXCLUDE ({raw_store.SYNCED_AT}) FROM {raw_store.table_name(spec)} "
+                f"WHERE {raw_store.SYNCED_AT} = ?",
+                [synced_at],
+            ).df()
+        result = validate(frame, load_suite(f"raw_salesforce.{spec.table}"), "Id")
+        if duplicates:
+            result.failures.append(Failure(
+                "no_duplicate_ids_within_a_sync", "Id", "error",
+                f"{duplicates} rows were read twice with the same Id and {spec.watermark_field}", [],
+            ))
+        now = datetime.now(timezone.utc).replace(tzinfo=None) + FUTURE_TOLERANCE
+        if not frame.empty and spec.watermark_field in frame:
+            future = frame[frame[spec.watermark_field] > now]
+            if len(future):
+                result.failures.append(Failure(
+                    "timestamps_not_in_the_future", spec.watermark_field, "error",
+                    f"{len(future)} rows dated after {now:%Y-%m-%d %H:%M} UTC (e.g. {future[spec.watermark_field].iloc[0]})",
+                    [str(i) for i in future["Id"].head(5)],
+                ))
+        return check_result(result)
+
+    return _check
+
+
+def build_mart_check(mart: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["marts", mart]),
+        name="mart_passes_gx_suite",
+        blocking=True,
+        pool=DUCKDB_POOL,
+        description=f"marts.{mart} passes expectations/marts.{mart}.json and its cross-table checks.",
+    )
+    def _check(duckdb: DuckDBWarehouse) -> dg.AssetCheckResult:
+        with duckdb.get_connection() as con:
+            frame = con.execute(f"SELECT * FROM marts.{mart}").df()
+            crossed = run_cross_checks(con, mart)
+        result = validate(frame, load_suite(f"marts.{mart}"), MART_IDS.get(mart))
+        for check, rows in crossed:
+            if rows:
+                result.failures.append(Failure(
+                    check.name, "", "error", f"{len(rows)} rows break it: {check.description} ({rows[0][1]})",
+                    [str(r[0]) for r in rows[:5]],
+                ))
+        return check_result(result)
+
+    return _check
+
+
+quality_checks = [build_raw_check(spec) for spec in OBJECTS] + [build_mart_check(m) for m in MARTS]

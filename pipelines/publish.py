@@ -1,0 +1,113 @@
+"""Publishing the marts for BI tools: all or nothing, and the last good publication survives.
+
+Layout of `FLYWHEEL_EXPORT_DIR`:
+
+    current -> publications/<published-at>-<run>/     (a symlink, swapped atomically)
+    publications/<published-at>-<run>/
+        <mart>.parquet, <mart>.csv      one pair per mart
+        flywheel_marts.duckdb           the marts, in a read-only DuckDB file
+        manifest.json                   as-of date, run id, row counts, checksums, model versions
+
+A publication is written in full in a staging folder, then renamed into `publications/` and
+`current` is repointed with one `rename`: a reader sees the old publication or the new one, never
+half of one. Each publication is a new file, so a reader holding the published DuckDB open never
+blocks a run. The newest `KEEP` publications are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import orjson
+
+DATABASE_NAME = "flywheel_marts.duckdb"
+KEEP = 3
+
+
+@dataclass(frozen=True)
+class Publication:
+    path: Path
+    manifest: dict
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_publication(
+    con: duckdb.DuckDBPyConnection, marts: list[str], folder: Path, run_id: str, model_versions: dict[str, str]
+) -> dict:
+    """Write every file of a publication into `folder` (which must not exist); returns the manifest."""
+    folder.mkdir(parents=True)
+    database = folder / DATABASE_NAME
+    con.execute(f"ATTACH '{database}' AS publication")
+    try:
+        con.execute("CREATE SCHEMA publication.marts")
+        for mart in marts:
+            con.execute(f"COPY marts.{mart} TO '{folder / f'{mart}.parquet'}' (FORMAT parquet)")
+            con.execute(f"COPY marts.{mart} TO '{folder / f'{mart}.csv'}' (FORMAT csv, HEADER)")
+            con.execute(f"CREATE TABLE publication.marts.{mart} AS SELECT * FROM marts.{mart}")
+    finally:
+        con.execute("DETACH publication")
+    database.chmod(0o444)
+    (as_of,) = con.execute("SELECT max(as_of_date) FROM marts.silent_non_use").fetchone()
+    rows = {m: con.execute(f"SELECT count(*) FROM marts.{m}").fetchone()[0] for m in marts}
+    manifest = {
+        "as_of_date": str(as_of) if as_of else None,
+        "run_id": run_id,
+        "published_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "row_counts": rows,
+        "files": {p.name: {"sha256": sha256(p), "bytes": p.stat().st_size} for p in sorted(folder.iterdir())},
+        "model_versions": model_versions,
+    }
+    (folder / "manifest.json").write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+    return manifest
+
+
+def publish(con: duckdb.DuckDBPyConnection, marts: list[str], export_dir: Path, run_id: str, model_versions: dict[str, str]) -> Publication:
+    """Stage a publication, move it in, and point `current` at it in one atomic rename."""
+    publications = export_dir / "publications"
+    publications.mkdir(parents=True, exist_ok=True)
+    staging = publications / f".staging-{run_id}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        manifest = write_publication(con, marts, staging, run_id, model_versions)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    final = publications / f"{stamp}-{run_id[:8]}"
+    staging.rename(final)
+    link = export_dir / f".current-{run_id}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(final.relative_to(export_dir))
+    os.replace(link, export_dir / "current")
+    prune(publications, keep=KEEP)
+    return Publication(final, manifest)
+
+
+def prune(publications: Path, keep: int) -> None:
+    """Remove all but the newest `keep` publications (a reader holding an old file keeps it open)."""
+    done = sorted(p for p in publications.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for old in done[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def model_versions(manifest_path: Path, marts: list[str]) -> dict[str, str]:
+    """Each mart's dbt checksum, so a reader knows which version of the SQL made it."""
+    nodes = orjson.loads(manifest_path.read_bytes())["nodes"]
+    return {
+        node["name"]: node["checksum"]["checksum"][:16]
+        for node in nodes.values()
+        if node.get("resource_type") == "model" and node["name"] in marts
+    }

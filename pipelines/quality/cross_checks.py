@@ -1,0 +1,46 @@
+"""Checks that span tables, in SQL: the marts must agree with each other and with who is measured."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    name: str
+    description: str
+    sql: str  # returns offending rows: (id, detail)
+
+
+CROSS_CHECKS: dict[str, list[CrossCheck]] = {
+    "user_adoption_scorecard": [
+        CrossCheck(
+            "every_measured_user_is_scored",
+            "every active human user measured as of the date has a scorecard row for the current week",
+            """SELECT u.user_id, u.user_name FROM intermediate.int_users u
+               WHERE u.is_measured AND NOT EXISTS (
+                   SELECT 1 FROM marts.user_adoption_scorecard s
+                   WHERE s.user_id = u.user_id AND s.is_current_week)""",
+        )
+    ],
+    "team_adoption": [
+        CrossCheck(
+            "open_flags_match_silent_non_use",
+            "each manager's open_flags for the as-of week equals their team's rows in silent_non_use",
+            """WITH listed AS (SELECT manager_id, count(*) AS flags FROM marts.silent_non_use GROUP BY 1),
+                    teams AS (SELECT manager_id, open_flags FROM marts.team_adoption
+                              WHERE week_ending_on = (SELECT max(as_of_date) FROM marts.silent_non_use))
+               SELECT coalesce(t.manager_id, l.manager_id),
+                      'team_adoption says ' || coalesce(t.open_flags, 0) || ', silent_non_use lists ' || coalesce(l.flags, 0)
+               FROM teams t FULL JOIN listed l USING (manager_id)
+               WHERE coalesce(t.open_flags, 0) != coalesce(l.flags, 0)""",
+        )
+    ],
+}
+
+
+def run_cross_checks(con: duckdb.DuckDBPyConnection, mart: str) -> list[tuple[CrossCheck, list[tuple[str, str]]]]:
+    """Each cross check of `mart` with its offending rows (empty when it holds)."""
+    return [(check, con.execute(check.sql).fetchall()) for check in CROSS_CHECKS.get(mart, [])]

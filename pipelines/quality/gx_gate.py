@@ -1,0 +1,113 @@
+"""Run a Great Expectations 1.x suite (JSON in `expectations/`) on a dataframe, and say why it failed.
+
+GX's SQL datasource does not work on DuckDB, so the rows are read with DuckDB into pandas and
+validated as a dataframe batch. Each expectation's `meta.severity` is `error` (blocks what comes
+after) or `warning` (reported, not blocking).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "expectations"
+SAMPLE_IDS = 5
+
+
+@dataclass(frozen=True)
+class Failure:
+    expectation: str
+    column: str
+    severity: str  # "error" | "warning"
+    observed: str
+    sample_ids: list[str]
+
+    def sentence(self) -> str:
+        ids = f" e.g. {', '.join(self.sample_ids)}" if self.sample_ids else ""
+        return f"{self.expectation} on {self.column}: {self.observed}{ids}"
+
+
+@dataclass
+class GateResult:
+    table: str
+    rows: int
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Failure]:
+        return [f for f in self.failures if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Failure]:
+        return [f for f in self.failures if f.severity != "error"]
+
+
+def load_suite(name: str, directory: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
+    return orjson.loads((directory / f"{name}.json").read_bytes())
+
+
+def validate(frame: Any, suite: dict[str, Any], id_column: str | None) -> GateResult:
+    """Validate `frame` (pandas) against `suite`; `id_column` names offending rows."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    result = GateResult(table=suite["name"], rows=len(frame))
+    if frame.empty:
+        return result
+    context = gx.get_context(mode="ephemeral")
+    batch = (
+        context.data_sources.add_pandas("flywheel")
+        .add_dataframe_asset(suite["name"])
+        .add_batch_definition_whole_dataframe("run")
+    )
+    gx_suite = context.suites.add(gx.ExpectationSuite(name=suite["name"]))
+    severities = []
+    for item in suite["expectations"]:
+        gx_suite.add_expectation_configuration(ExpectationConfiguration(type=item["type"], kwargs=item["kwargs"]))
+        severities.append(item.get("meta", {}).get("severity", "error"))
+    gx_suite.save()
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=suite["name"], data=batch, suite=gx_suite)
+    )
+    index = [id_column] if id_column and id_column in frame.columns else None
+    run = definition.run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "COMPLETE", **({"unexpected_index_column_names": index} if index else {})},
+    )
+    by_signature = {
+        (item["type"], orjson.dumps(item["kwargs"], option=orjson.OPT_SORT_KEYS)): severity
+        for item, severity in zip(suite["expectations"], severities)
+    }
+    for outcome in run.results:
+        if outcome.success:
+            continue
+        config = outcome.expectation_config
+        kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+        severity = by_signature.get((config.type, orjson.dumps(kwargs, option=orjson.OPT_SORT_KEYS)), "error")
+        result.failures.append(_failure(config.type, kwargs, outcome, severity, id_column))
+    return result
+
+
+def _failure(kind: str, kwargs: dict[str, Any], outcome: Any, severity: str, id_column: str | None) -> Failure:
+    details = outcome.result or {}
+    column = kwargs.get("column") or ", ".join(kwargs.get("column_list", []))
+    if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+        observed = f"could not be evaluated: {outcome.exception_info.get('exception_message', '')[:200]}"
+    elif "unexpected_count" in details:
+        values = ", ".join(repr(v) for v in (details.get("partial_unexpected_list") or [])[:SAMPLE_IDS])
+        observed = f"{details['unexpected_count']} of {details.get('element_count', '?')} rows unexpected ({values})"
+    else:
+        observed = f"observed {details.get('observed_value')!r}"
+    ids = []
+    for row in details.get("unexpected_index_list") or []:
+        value = row.get(id_column) if isinstance(row, dict) else None
+        if value is not None and str(value) not in ids:
+            ids.append(str(value))
+        if len(ids) == SAMPLE_IDS:
+            break
+    return Failure(expectation=kind, column=column, severity=severity, observed=observed, sample_ids=ids)

@@ -1,0 +1,149 @@
+"""Bad data from the org stops at the right gate; nothing is published; the last good export stays."""
+
+import datetime as dt
+
+import dagster as dg
+import duckdb
+import orjson
+import pytest
+from dagster_dbt import DbtCliResource
+
+from pipelines.assets.checks import check_result, quality_checks
+from pipelines.assets.extract import extract_assets
+from pipelines.assets.models import adoption_models
+from pipelines.assets.publish import ExportDir, marts_export
+from pipelines.dbt_project import dbt_project
+from pipelines.publish import sha256
+from pipelines.quality.cross_checks import run_cross_checks
+from pipelines.quality.gx_gate import Failure, GateResult
+from pipelines.salesforce.resource import SalesforceResource
+from pipelines.warehouse import DuckDBWarehouse
+
+
+@pytest.fixture
+def pipeline(org, tmp_path, monkeypatch):
+    database, exports = tmp_path / "flywheel.duckdb", tmp_path / "exports"
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
+    monkeypatch.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
+
+    def run() -> dg.ExecuteInProcessResult:
+        return dg.materialize(
+            [*extract_assets, adoption_models, marts_export, *quality_checks],
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            resources={
+                "salesforce": SalesforceResource(instance_url=org.url, access_token=org.issue_token()),
+                "duckdb": DuckDBWarehouse(database=str(database)),
+                "dbt": DbtCliResource(project_dir=dbt_project),
+                "exports": ExportDir(path=str(exports)),
+            },
+        )
+
+    return run, database, exports
+
+
+def checksums(exports):
+    return {p.name: sha256(p) for p in (exports / "current").iterdir()}
+
+
+def failed_checks(result):
+    return {
+        (e.asset_check_evaluation_data.asset_key.to_user_string(), e.asset_check_evaluation_data.check_name):
+            e.asset_check_evaluation_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+    }
+
+
+def published(result) -> bool:
+    return any(e.asset_key == dg.AssetKey(["publish", "marts_export"]) for e in result.get_asset_materialization_events())
+
+
+def test_a_good_run_publishes_everything_with_a_true_manifest(pipeline):
+    run, database, exports = pipeline
+    result = run()
+    assert result.success and published(result)
+    manifest = orjson.loads((exports / "current" / "manifest.json").read_bytes())
+    assert manifest["as_of_date"] == "2026-11-15"
+    with duckdb.connect(str(exports / "current" / "flywheel_marts.duckdb"), read_only=True) as reader:
+        for mart, rows in manifest["row_counts"].items():
+            assert reader.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0] == rows
+    for name, entry in manifest["files"].items():
+        assert sha256(exports / "current" / name) == entry["sha256"], name
+    assert set(manifest["model_versions"]) == set(manifest["row_counts"])
+
+
+@pytest.mark.parametrize(
+    ("bad_record", "gate", "says"),
+    [
+        (("Lead", {"Id": "00Q-not-an-id", "LastName": "X", "Company": "Y", "Status": "Open - Not Contacted"}),
+         "raw_salesforce/lead", "expect_column_values_to_match_regex on Id"),
+        (("Lead", {"Id": None, "LastName": "X", "Company": "Y", "Status": "Open - Not Contacted"}),
+         "raw_salesforce/lead", "expect_column_values_to_not_be_null on Id"),
+        (("LoginHistory", {"Id": "0Ya5g0000FUTURE1AAA", "UserId": "0055g0000000000AAA", "Status": "Success",
+                           "LoginType": "Application", "LoginTime": dt.datetime(2031, 1, 1)}),
+         "raw_salesforce/login_history", "timestamps_not_in_the_future on LoginTime"),
+    ],
+)
+def test_bad_raw_rows_stop_the_run_before_anything_is_published(pipeline, org, bad_record, gate, says):
+    run, _, exports = pipeline
+    assert run().success
+    before = checksums(exports)
+
+    org.store.upsert(*[bad_record[0], [bad_record[1]]])
+    result = run()
+    failures = failed_checks(result)
+    assert (gate, "rows_synced_pass_gx_suite") in failures, failures.keys()
+    check = failures[(gate, "rows_synced_pass_gx_suite")]
+    assert says in check.description and check.severity == dg.AssetCheckSeverity.ERROR
+    assert not published(result)
+    assert checksums(exports) == before  # the last good publication, untouched
+
+
+def test_an_unknown_picklist_value_warns_and_the_run_goes_on(pipeline, org):
+    run, _, exports = pipeline
+    opp = org.store.records("Opportunity")[0]["Id"]
+    org.store.upsert("Opportunity", [{"Id": opp, "StageName": "Verbal Commit"}])
+    result = run()
+    check = failed_checks(result)[("raw_salesforce/opportunity", "rows_synced_pass_gx_suite")]
+    assert check.severity == dg.AssetCheckSeverity.WARN and "'Verbal Commit'" in check.description
+    assert published(result)
+
+
+def test_a_good_run_after_a_bad_one_publishes(pipeline, org):
+    run, _, exports = pipeline
+    org.store.upsert("Lead", [{"Id": "bad-id", "LastName": "X", "Company": "Y"}])
+    assert not published(run())
+    org.store.hard_delete("Lead", ["bad-id"])
+    org.store.upsert("Lead", [{"Id": org.store.records("Lead")[0]["Id"], "Company": "Fixed Inc."}])
+    result = run()
+    assert published(result) and (exports / "current" / "manifest.json").exists()
+
+
+def test_inconsistent_marts_fail_their_cross_check(pipeline):
+    run, database, _ = pipeline
+    assert run().success
+    with duckdb.connect(str(database)) as con:
+        con.execute("UPDATE marts.team_adoption SET open_flags = open_flags + 1 "
+                    "WHERE week_ending_on = (SELECT max(as_of_date) FROM marts.silent_non_use)")
+        [(check, rows)] = run_cross_checks(con, "team_adoption")
+    assert check.name == "open_flags_match_silent_non_use" and rows
+    result = GateResult("marts.team_adoption", 1)
+    result.failures.append(Failure(check.name, "", "error", rows[0][1], [rows[0][0]]))
+    outcome = check_result(result)
+    assert not outcome.passed and outcome.severity == dg.AssetCheckSeverity.ERROR
+    assert rows[0][0] in outcome.metadata["offending_ids"].value
+
+
+def test_a_reader_holding_the_published_database_open_does_not_block_a_run(pipeline, org):
+    run, _, exports = pipeline
+    assert run().success
+    with duckdb.connect(str(exports / "current" / "flywheel_marts.duckdb"), read_only=True) as reader:
+        before = reader.execute("SELECT count(*) FROM marts.user_adoption_daily").fetchone()[0]
+        org.store.upsert("Lead", [{"Id": org.store.records("Lead")[0]["Id"], "Company": "Changed"}])
+        result = run()
+        assert result.success and published(result)
+        # the reader still sees the publication it opened, whole
+        assert reader.execute("SELECT count(*) FROM marts.user_adoption_daily").fetchone()[0] == before
+    new = orjson.loads((exports / "current" / "manifest.json").read_bytes())
+    assert new["row_counts"]["user_adoption_daily"] == before
