@@ -12,7 +12,9 @@ from datetime import datetime, timedelta, timezone
 import dagster as dg
 
 from pipelines.assets.extract import DUCKDB_POOL
+from pipelines.dbt_project import dbt_project
 from pipelines.extract import raw_store
+from pipelines.quality.freshness import source_freshness
 from pipelines.quality.cross_checks import run_cross_checks
 from pipelines.quality.gx_gate import Failure, GateResult, load_suite, validate
 from pipelines.salesforce.objects import OBJECTS, ObjectSpec
@@ -85,6 +87,38 @@ def build_raw_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
     return _check
 
 
+def build_freshness_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw_salesforce", spec.table]),
+        name="source_freshness",
+        blocking=True,
+        pool=DUCKDB_POOL,
+        description=(
+            f"dbt source freshness of raw_salesforce.{spec.table}: newest row older than the source's "
+            "warn_after warns, older than error_after fails."
+        ),
+    )
+    def _check(duckdb: DuckDBWarehouse) -> dg.AssetCheckResult:
+        rule = source_freshness(dbt_project.manifest_path)[spec.table]
+        with duckdb.get_connection() as con:
+            (newest,) = con.execute(
+                f"SELECT max({raw_store.quote(rule.loaded_at_field)}) FROM {raw_store.table_name(spec)}"
+            ).fetchone()
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        verdict = rule.verdict(newest, now)
+        return dg.AssetCheckResult(
+            passed=verdict == "pass",
+            severity=dg.AssetCheckSeverity.ERROR if verdict == "error" else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "newest_loaded_at": str(newest) if newest else "no rows",
+                "age_hours": round((now - newest).total_seconds() / 3600, 1) if newest else -1,
+                "warn_after": str(rule.warn_after), "error_after": str(rule.error_after),
+            },
+        )
+
+    return _check
+
+
 def build_mart_check(mart: str) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(["marts", mart]),
@@ -109,4 +143,8 @@ def build_mart_check(mart: str) -> dg.AssetChecksDefinition:
     return _check
 
 
-quality_checks = [build_raw_check(spec) for spec in OBJECTS] + [build_mart_check(m) for m in MARTS]
+quality_checks = (
+    [build_raw_check(spec) for spec in OBJECTS]
+    + [build_freshness_check(spec) for spec in OBJECTS]
+    + [build_mart_check(m) for m in MARTS]
+)

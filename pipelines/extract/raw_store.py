@@ -1,8 +1,11 @@
 """The raw tables in DuckDB (`raw_salesforce.*`) and the sync state beside them.
 
 A raw table holds one row per Salesforce Id: the latest version Flywheel has read, including
-soft-deleted rows (`IsDeleted`). A sync stages its pages in a temporary table and merges them
-in the same transaction that moves its watermark, so a killed run leaves both as they were.
+soft-deleted rows (`IsDeleted`). A sync appends its pages to a scratch stage table as they
+arrive, each page committed on its own (DuckDB keeps a transaction's small appends in memory, so
+one transaction around a ten-million-row read would grow without bound); then one transaction
+merges the stage into the raw table and moves the watermark. A run killed while staging leaves
+the raw table and the watermark as they were, and only a scratch table the next sync replaces.
 """
 
 from __future__ import annotations
@@ -20,11 +23,16 @@ from pipelines.salesforce.objects import ObjectSpec
 SCHEMA = "raw_salesforce"
 STATE_TABLE = f"{SCHEMA}._sync_state"
 SYNCED_AT = "_flywheel_synced_at"
-# Working tables live in the database file (not TEMP, which DuckDB keeps in memory) and only
-# inside the sync's transaction: created and dropped in it, they never outlive it.
-_STAGE = f"{SCHEMA}._flywheel_stage"
-_CHANGES = f"{SCHEMA}._flywheel_changes"
 _PAGE = "_flywheel_page"
+
+
+def _stage(spec: ObjectSpec) -> str:
+    """The scratch table a sync stages its pages in (in the file, not TEMP, which stays in memory)."""
+    return f"{SCHEMA}._flywheel_stage_{spec.table}"
+
+
+def _changes(spec: ObjectSpec) -> str:
+    return f"{SCHEMA}._flywheel_changes_{spec.table}"
 
 
 def quote(name: str) -> str:
@@ -130,21 +138,27 @@ def _cast(column: Column) -> str:
     return f"CAST({source} AS {column.duckdb_type}) AS {source}"
 
 
-def create_stage(con: duckdb.DuckDBPyConnection, columns: Sequence[Column]) -> None:
+def create_stage(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, columns: Sequence[Column]) -> None:
+    """A fresh, empty stage (whatever a killed run left behind is replaced)."""
     definitions = ", ".join(f"{quote(c.name)} {c.duckdb_type}" for c in columns)
-    con.execute(f"CREATE OR REPLACE TABLE {_STAGE} ({definitions})")
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    con.execute(f"CREATE OR REPLACE TABLE {_stage(spec)} ({definitions})")
+
+
+def drop_stage(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {_stage(spec)}")
+    con.execute(f"DROP TABLE IF EXISTS {_changes(spec)}")
 
 
 def stage_page(
-    con: duckdb.DuckDBPyConnection, page: pa.Table, columns: Sequence[Column], object_name: str
+    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, page: pa.Table, columns: Sequence[Column]
 ) -> None:
     """Append a page to the stage, parsing its datetimes and dates."""
     con.register(_PAGE, page)
     try:
-        con.execute(f"INSERT INTO {_STAGE} SELECT {', '.join(_cast(c) for c in columns)} FROM {_PAGE}")
+        con.execute(f"INSERT INTO {_stage(spec)} SELECT {', '.join(_cast(c) for c in columns)} FROM {_PAGE}")
     except (duckdb.ConversionException, duckdb.InvalidInputException):
-        # The transaction is aborted now (the caller rolls it back): find the culprit apart.
-        raise MalformedValue(_describe_bad_value(page, columns, object_name)) from None
+        raise MalformedValue(_describe_bad_value(page, columns, spec.name)) from None
     con.unregister(_PAGE)
 
 
@@ -181,9 +195,9 @@ def merge_stage(
     differs = " OR ".join(f"s.{n} IS DISTINCT FROM r.{n}" for n in names)
     is_deleted = "s.\"IsDeleted\"" if any(c.name == "IsDeleted" for c in columns) else "false"
     con.execute(
-        f"""CREATE OR REPLACE TABLE {_CHANGES} AS
+        f"""CREATE OR REPLACE TABLE {_changes(spec)} AS
         WITH latest AS (
-            SELECT * FROM {_STAGE}
+            SELECT * FROM {_stage(spec)}
             QUALIFY row_number() OVER (PARTITION BY "Id" ORDER BY {mark} DESC NULLS LAST) = 1
         )
         SELECT s.*, r."Id" IS NULL AS _is_new, coalesce({is_deleted}, false) AS _is_deleted
@@ -192,20 +206,19 @@ def merge_stage(
     )
     new, changed, deleted = con.execute(
         "SELECT count(*) FILTER (WHERE _is_new), count(*) FILTER (WHERE NOT _is_new), "
-        f"count(*) FILTER (WHERE _is_deleted) FROM {_CHANGES}"
+        f"count(*) FILTER (WHERE _is_deleted) FROM {_changes(spec)}"
     ).fetchone()
     con.execute(
-        f'DELETE FROM {table_name(spec)} WHERE "Id" IN (SELECT "Id" FROM {_CHANGES} WHERE NOT _is_new)'
+        f'DELETE FROM {table_name(spec)} WHERE "Id" IN (SELECT "Id" FROM {_changes(spec)} WHERE NOT _is_new)'
     )
     column_list = ", ".join(names)
     con.execute(
         f"INSERT INTO {table_name(spec)} ({column_list}, {SYNCED_AT}) "
-        f"SELECT {column_list}, ? FROM {_CHANGES}",
+        f"SELECT {column_list}, ? FROM {_changes(spec)}",
         [synced_at],
     )
     watermark, duplicates = con.execute(
-        f'SELECT max({mark}), count(*) - count(DISTINCT ("Id", {mark})) FROM {_STAGE}'
+        f'SELECT max({mark}), count(*) - count(DISTINCT ("Id", {mark})) FROM {_stage(spec)}'
     ).fetchone()
-    con.execute(f"DROP TABLE {_STAGE}")
-    con.execute(f"DROP TABLE {_CHANGES}")
+    drop_stage(con, spec)
     return MergeCounts(new=new, changed=changed, deleted=deleted, watermark=watermark, duplicates=duplicates)

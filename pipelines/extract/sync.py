@@ -1,8 +1,9 @@
 """One incremental sync of one object: describe, query since the watermark, stage, merge.
 
-Reads are streamed: each page goes into DuckDB as it arrives, so memory holds one page however
-large the object. The merge and the new watermark are committed together; anything that fails
-before the commit leaves the raw table and the watermark exactly as they were.
+Reads are streamed: each page goes into a stage table in DuckDB as it arrives, so memory holds
+one page however large the object. The merge and the new watermark are committed together;
+anything that fails before that commit leaves the raw table and the watermark exactly as they
+were.
 """
 
 from __future__ import annotations
@@ -124,27 +125,31 @@ def sync_object(
         path=path, path_reason=reason,
     )
 
-    con.begin()
+    raw_store.create_stage(con, spec, columns)
     try:
-        report.added_columns = raw_store.ensure_table(con, spec, columns)
-        raw_store.create_stage(con, columns)
         try:
             _stage_all(con, client, spec, columns, report, since, batch_size)
         except BulkRefused as refused:
             log.warning("%s: %s; reading through REST instead.", spec.name, refused)
-            raw_store.create_stage(con, columns)  # drop whatever Bulk pages were staged
+            raw_store.create_stage(con, spec, columns)  # drop whatever Bulk pages were staged
             report.path, report.path_reason = "REST", f"Bulk API 2.0 refused: {refused}"
             report.rows_read = report.pages = 0
             _stage_all(con, client, spec, columns, report, since, batch_size)
-        counts = raw_store.merge_stage(con, spec, columns, synced_at)
-        report.watermark_after = max(filter(None, (watermark, counts.watermark)), default=None)
-        raw_store.write_state(
-            con, spec, report.watermark_after, synced_at, run_id or uuid.uuid4().hex, counts.duplicates
-        )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+        # The raw table and the watermark move together, or not at all.
+        con.begin()
+        try:
+            report.added_columns = raw_store.ensure_table(con, spec, columns)
+            counts = raw_store.merge_stage(con, spec, columns, synced_at)
+            report.watermark_after = max(filter(None, (watermark, counts.watermark)), default=None)
+            raw_store.write_state(
+                con, spec, report.watermark_after, synced_at, run_id or uuid.uuid4().hex, counts.duplicates
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    finally:
+        raw_store.drop_stage(con, spec)
 
     report.rows_new, report.rows_changed, report.rows_deleted = counts.new, counts.changed, counts.deleted
     report.duplicate_rows = counts.duplicates
@@ -176,7 +181,7 @@ def _stage_all(
         for csv_page in client.bulk_query_pages(soql, object_name=spec.name):
             table = csv_to_arrow(csv_page, columns, spec.name)
             if table.num_rows:
-                raw_store.stage_page(con, table, columns, spec.name)
+                raw_store.stage_page(con, spec, table, columns)
             report.rows_read += table.num_rows
             report.pages += 1
         return
@@ -198,6 +203,6 @@ def _stage_all(
             continue
         for page in itertools.chain([first], pages):
             if page.records:
-                raw_store.stage_page(con, records_to_arrow(page.records, columns, spec.name), columns, spec.name)
+                raw_store.stage_page(con, spec, records_to_arrow(page.records, columns, spec.name), columns)
             report.rows_read += len(page.records)
             report.pages += 1

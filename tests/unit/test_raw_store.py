@@ -21,11 +21,11 @@ def page(*rows):
 
 
 def sync(con, *pages, synced_at=T0):
+    raw_store.create_stage(con, SPEC, COLUMNS)
+    for p in pages:
+        raw_store.stage_page(con, SPEC, p, COLUMNS)
     con.begin()
     raw_store.ensure_table(con, SPEC, COLUMNS)
-    raw_store.create_stage(con, COLUMNS)
-    for p in pages:
-        raw_store.stage_page(con, p, COLUMNS, "Lead")
     counts = raw_store.merge_stage(con, SPEC, COLUMNS, synced_at)
     con.commit()
     return counts
