@@ -54,6 +54,9 @@ def table_counts(database: Path) -> list[tuple[str, int]]:
 def summary(database: Path, home: Path) -> str:
     lines = ["", "Flywheel ran adoption_refresh. Outputs:", f"  DuckDB database  {database}"]
     lines += [f"    {name:<40} {rows:>10,} rows" for name, rows in table_counts(database)]
+    current = settings.export_dir() / "current"
+    if current.exists():
+        lines.append(f"  published marts   {current}  (Parquet, CSV, flywheel_marts.duckdb, manifest.json)")
     truth = database.parent / "sample_org_ground_truth.jsonl"
     if truth.exists():
         lines.append(f"  sample org ground truth  {truth}")

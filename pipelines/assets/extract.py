@@ -6,8 +6,12 @@ from datetime import timedelta
 import dagster as dg
 from pipelines.warehouse import DuckDBWarehouse
 
+from pipelines.extract.columns import MissingRequiredField
+from pipelines.extract.pages import MalformedRecord
+from pipelines.extract.raw_store import MalformedValue
 from pipelines.extract.sync import SyncReport, sync_object
-from pipelines.salesforce.client import RequestLimitExceeded
+from pipelines.salesforce.auth import SalesforceLoginError
+from pipelines.salesforce.client import RequestLimitExceeded, SalesforceApiError
 from pipelines.salesforce.objects import OBJECTS, ObjectSpec
 from pipelines.salesforce.resource import SalesforceResource
 
@@ -71,7 +75,7 @@ def build_extract_asset(spec: ObjectSpec) -> dg.AssetsDefinition:
         salesforce: SalesforceResource,
         duckdb: DuckDBWarehouse,
     ) -> dg.MaterializeResult:
-        with duckdb.get_connection() as con, _stop_cleanly_on_quota(spec):
+        with duckdb.get_connection() as con, _explained_failures(spec):
             report = sync_object(
                 salesforce.client(),
                 con,
@@ -89,16 +93,22 @@ def build_extract_asset(spec: ObjectSpec) -> dg.AssetsDefinition:
     return _extract
 
 
+# Errors that name what was wrong and what to do: shown as the step's failure, not a traceback.
+_EXPLAINED = (SalesforceApiError, SalesforceLoginError, MalformedRecord, MalformedValue, MissingRequiredField)
+
+
 @contextmanager
-def _stop_cleanly_on_quota(spec: ObjectSpec):
-    """The org's API quota is a shared resource: running out is a clean stop, not a crash."""
+def _explained_failures(spec: ObjectSpec):
+    """A failed sync leaves the raw table and the watermark as they were; say so, and why."""
     try:
         yield
-    except RequestLimitExceeded as exc:
+    except _EXPLAINED as exc:
         raise dg.Failure(
             description=f"{exc} {spec.name} was not synced in this run; its watermark is unchanged.",
-            metadata={"object": spec.name, "error_code": exc.error_code or "quota guard"},
-            allow_retries=False,
+            metadata={"object": spec.name, "error": type(exc).__name__,
+                      "error_code": getattr(exc, "error_code", None) or "n/a"},
+            # the org's quota is a shared resource: running out is a clean stop, never retried
+            allow_retries=not isinstance(exc, RequestLimitExceeded),
         ) from None
 
 

@@ -29,6 +29,8 @@ class Faults:
             self._rate_limit_after: int | None = None
             self._query_timeouts: dict[str, int] = {}
             self._bulk_refused: set[str] = set()
+            self._repeat_across_pages: set[str] = set()
+            self._wrong_values: dict[str, tuple[str, object]] = {}
 
     # --- setting faults ---------------------------------------------------------------------
     def expire_sessions_after(self, calls: int) -> None:
@@ -64,6 +66,16 @@ class Faults:
         with self._lock:
             self._bulk_refused.add(object_name.lower())
 
+    def repeat_record_across_pages(self, object_name: str) -> None:
+        """The last record of each REST page comes again first on the next one (a paging bug)."""
+        with self._lock:
+            self._repeat_across_pages.add(object_name.lower())
+
+    def wrong_value(self, object_name: str, field: str, value: object) -> None:
+        """Every REST record of `object_name` carries `value` in `field` (e.g. a wrong type)."""
+        with self._lock:
+            self._wrong_values[object_name.lower()] = (field, value)
+
     # --- used by the server -----------------------------------------------------------------
     def next_call(self, usage: int) -> tuple[int, Fault | None, bool]:
         """Count an API call; return (call number, a fault to answer with, sessions expired?)."""
@@ -88,3 +100,11 @@ class Faults:
     def bulk_refused(self, object_name: str) -> bool:
         with self._lock:
             return object_name.lower() in self._bulk_refused
+
+    def repeats_across_pages(self, object_name: str) -> bool:
+        with self._lock:
+            return object_name.lower() in self._repeat_across_pages
+
+    def wrong_value_for(self, object_name: str) -> tuple[str, object] | None:
+        with self._lock:
+            return self._wrong_values.get(object_name.lower())

@@ -47,6 +47,7 @@ class QueryCursor:
     total: int
     batch: int
     sent: int = 0
+    last_record: dict[str, Any] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -338,7 +339,16 @@ class Handler(BaseHTTPRequestHandler):
             rows = qc.cursor.fetchmany(qc.batch)
             qc.sent += len(rows)
             done = qc.sent >= qc.total or not rows
-        body: dict[str, Any] = {"totalSize": qc.total, "done": done, "records": rest_records(qc.query, rows, version)}
+        records = rest_records(qc.query, rows, version)
+        faults, name = state.faults, qc.query.sobject.name
+        if faults.repeats_across_pages(name) and qc.last_record is not None:
+            records.insert(0, qc.last_record)
+        qc.last_record = records[-1] if records else None
+        wrong = faults.wrong_value_for(name)
+        if wrong:
+            for record in records:
+                record[wrong[0]] = wrong[1]
+        body: dict[str, Any] = {"totalSize": qc.total, "done": done, "records": records}
         if done:
             with state.lock:
                 state.cursors.pop(locator, None)

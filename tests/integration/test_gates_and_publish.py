@@ -26,11 +26,12 @@ def pipeline(org, tmp_path, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
     monkeypatch.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
 
-    def run() -> dg.ExecuteInProcessResult:
+    def run(run_config: dict | None = None) -> dg.ExecuteInProcessResult:
         return dg.materialize(
             [*extract_assets, adoption_models, marts_export, *quality_checks],
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=False,
+            run_config=run_config,
             resources={
                 "salesforce": SalesforceResource(instance_url=org.url, access_token=org.issue_token()),
                 "duckdb": DuckDBWarehouse(database=str(database)),
@@ -147,3 +148,29 @@ def test_a_reader_holding_the_published_database_open_does_not_block_a_run(pipel
         assert reader.execute("SELECT count(*) FROM marts.user_adoption_daily").fetchone()[0] == before
     new = orjson.loads((exports / "current" / "manifest.json").read_bytes())
     assert new["row_counts"]["user_adoption_daily"] == before
+
+
+def test_a_record_repeated_across_pages_fails_the_raw_gate(pipeline, org):
+    run, _, exports = pipeline
+    assert run().success
+    before = checksums(exports)
+    org.faults.repeat_record_across_pages("Task")
+    org.store.upsert("Task", [{"Id": r["Id"], "Subject": "Edited"} for r in org.store.records("Task")[:500]])
+    result = run({"ops": {"raw_salesforce__task": {"config": {"batch_size": 200}}}})
+    check = failed_checks(result)[("raw_salesforce/task", "rows_synced_pass_gx_suite")]
+    assert "no_duplicate_ids_within_a_sync" in check.description and "read twice" in check.description
+    assert not published(result) and checksums(exports) == before
+
+
+def test_a_value_of_the_wrong_type_stops_the_sync_with_a_clear_error(pipeline, org):
+    run, database, exports = pipeline
+    assert run().success
+    before = checksums(exports)
+    org.faults.wrong_value("Opportunity", "Amount", "a lot")
+    org.store.upsert("Opportunity", [{"Id": org.store.records("Opportunity")[0]["Id"], "Name": "Edited"}])
+    result = run()
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    message = failure.step_failure_data.user_failure_data.description
+    assert "Opportunity.Amount (currency) of record" in message and "'a lot', which is not a currency" in message
+    assert "watermark is unchanged" in message
+    assert not published(result) and checksums(exports) == before
