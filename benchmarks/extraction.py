@@ -93,6 +93,30 @@ def worker(phase: str, url: str, token: str, database: str) -> dict:
             cwd=Path(__file__).resolve().parent.parent / "dbt_project", env=env, capture_output=True, text=True,
         )
         out["dbt_ok"] = done.returncode == 0
+    elif phase == "gates":
+        from pipelines.assets.checks import MART_IDS, MARTS
+        from pipelines.quality.cross_checks import run_cross_checks
+        from pipelines.quality.gx_gate import load_suite, validate
+
+        failures = 0
+        with DuckDBWarehouse(database=database).get_connection() as con:
+            for spec in OBJECTS:
+                frame = con.execute(f"SELECT * FROM raw_salesforce.{spec.table}").df()
+                failures += len(validate(frame, load_suite(f"raw_salesforce.{spec.table}"), "Id").errors)
+                del frame
+            for mart in MARTS:
+                frame = con.execute(f"SELECT * FROM marts.{mart}").df()
+                failures += len(validate(frame, load_suite(f"marts.{mart}"), MART_IDS.get(mart)).errors)
+                failures += sum(1 for _, rows in run_cross_checks(con, mart) if rows)
+        out["gate_failures"] = failures
+    elif phase == "publish":
+        from pipelines.assets.checks import MARTS
+        from pipelines.dbt_project import dbt_project
+        from pipelines.publish import model_versions, publish
+
+        with DuckDBWarehouse(database=database).get_connection() as con:
+            publish(con, list(MARTS), Path(database).parent / "exports", "benchmark",
+                    model_versions(dbt_project.manifest_path, list(MARTS)))
     else:
         with DuckDBWarehouse(database=database).get_connection() as con:
             for spec in OBJECTS:
@@ -148,12 +172,16 @@ def bench(users: int, days: int, multiplier: int, baseline: bool) -> None:
             print(f"{name:<20} {o['path']:<5} {o['rows']:>10,} {o['rows'] / max(o['seconds'], 1e-9):>10,.0f} "
                   f"{o['calls']:>9} {fewest_calls(name, o['rows'], o['path']):>7}")
         models = run_worker("dbt", info["url"], info["token"], database)
+        gates = run_worker("gates", info["url"], info["token"], database)
+        published = run_worker("publish", info["url"], info["token"], database)
         rows = sum(o["rows"] for o in full["objects"].values())
         calls = sum(o["calls"] for o in full["objects"].values())
         print(f"stages: extract {full['seconds']:.1f}s ({rows / full['seconds']:,.0f} records/s, "
               f"peak RSS {full['peak_rss_mb']:.0f} MB) | dbt build {models['seconds']:.1f}s "
               f"({'ok' if models['dbt_ok'] else 'FAILED'}, peak RSS {models['children_peak_rss_mb']:.0f} MB) | "
-              "gates n/a | publish n/a")
+              f"gates {gates['seconds']:.1f}s ({gates['gate_failures']} failing, peak RSS {gates['peak_rss_mb']:.0f} MB; "
+              f"the first load's rows, as a first run's gates see them) | "
+              f"publish {published['seconds']:.1f}s (peak RSS {published['peak_rss_mb']:.0f} MB)")
 
         parent.send("change_1_percent")
         changed = parent.recv()
