@@ -1,15 +1,17 @@
-"""Shared set-up: the dbt manifest the Definitions need, prepared once per test session."""
+"""Shared set-up: the dbt manifest the Definitions need, prepared once before collection.
+
+Test modules import `pipelines.definitions` (and the `@dbt_assets` it holds) at import time, and
+`@dbt_assets` reads `dbt_project/target/manifest.json` when it is applied; so the manifest has to
+exist before pytest imports the first test module, not in a fixture.
+"""
 
 import os
-
-import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "yes")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def dbt_manifest():
+def pytest_sessionstart(session):
     from pipelines.dbt_project import prepare_manifest
 
-    return prepare_manifest()
+    prepare_manifest()
