@@ -9,8 +9,9 @@ from pipelines import settings
 from pipelines.assets.checks import quality_checks
 from pipelines.assets.extract import extract_assets
 from pipelines.assets.models import adoption_models
-from pipelines.assets.publish import ExportDir, marts_export
+from pipelines.assets.publish import marts_export
 from pipelines.dbt_project import dbt_project
+from pipelines.exports import ExportDir
 from pipelines.salesforce.resource import salesforce_resource_from_env
 from pipelines.warehouse import DuckDBWarehouse
 

@@ -57,6 +57,9 @@ def summary(database: Path, home: Path) -> str:
     current = settings.export_dir() / "current"
     if current.exists():
         lines.append(f"  published marts   {current}  (Parquet, CSV, flywheel_marts.duckdb, manifest.json)")
+    docs = settings.export_dir() / "data_docs" / "index.html"
+    if docs.exists():
+        lines.append(f"  Data Docs (gates) {docs}")
     truth = database.parent / "sample_org_ground_truth.jsonl"
     if truth.exists():
         lines.append(f"  sample org ground truth  {truth}")

@@ -8,11 +8,13 @@ fail it with WARN severity and let the run go on.
 """
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import dagster as dg
 
 from pipelines.assets.extract import DUCKDB_POOL
 from pipelines.dbt_project import dbt_project
+from pipelines.exports import ExportDir
 from pipelines.extract import raw_store
 from pipelines.quality.freshness import source_freshness
 from pipelines.quality.cross_checks import run_cross_checks
@@ -27,10 +29,13 @@ MART_IDS = {"user_adoption_daily": "user_id", "user_adoption_scorecard": "user_i
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
-def check_result(result: GateResult) -> dg.AssetCheckResult:
-    """What a person reads in the UI: the table, each failing expectation, values and Ids."""
+def check_result(result: GateResult, data_docs: Path | None = None) -> dg.AssetCheckResult:
+    """What a person reads in the UI: the table, each failing expectation, values and Ids, and
+    where the Data Docs page of this validation is."""
     errors, warnings = result.errors, result.warnings
     metadata: dict[str, object] = {"table": result.table, "rows_checked": result.rows}
+    if data_docs is not None:
+        metadata["data_docs"] = dg.MetadataValue.path(str(data_docs))
     if result.failures:
         first = (errors or warnings)[0]
         metadata.update({
@@ -55,7 +60,7 @@ def build_raw_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
         pool=DUCKDB_POOL,
         description=f"The {spec.name} rows the last sync wrote pass expectations/raw_salesforce.{spec.table}.json.",
     )
-    def _check(duckdb: DuckDBWarehouse) -> dg.AssetCheckResult:
+    def _check(duckdb: DuckDBWarehouse, exports: ExportDir) -> dg.AssetCheckResult:
         with duckdb.get_connection() as con:
             state = con.execute(
                 f"SELECT last_synced_at, duplicate_rows FROM {raw_store.STATE_TABLE} WHERE object_name = ?",
@@ -67,7 +72,7 @@ def build_raw_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
                 f"WHERE {raw_store.SYNCED_AT} = ?",
                 [synced_at],
             ).df()
-        result = validate(frame, load_suite(f"raw_salesforce.{spec.table}"), "Id")
+        result = validate(frame, load_suite(f"raw_salesforce.{spec.table}"), "Id", exports.data_docs)
         if duplicates:
             result.failures.append(Failure(
                 "no_duplicate_ids_within_a_sync", "Id", "error",
@@ -82,7 +87,7 @@ def build_raw_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
                     f"{len(future)} rows dated after {now:%Y-%m-%d %H:%M} UTC (e.g. {future[spec.watermark_field].iloc[0]})",
                     [str(i) for i in future["Id"].head(5)],
                 ))
-        return check_result(result)
+        return check_result(result, exports.data_docs.index)
 
     return _check
 
@@ -127,18 +132,18 @@ def build_mart_check(mart: str) -> dg.AssetChecksDefinition:
         pool=DUCKDB_POOL,
         description=f"marts.{mart} passes expectations/marts.{mart}.json and its cross-table checks.",
     )
-    def _check(duckdb: DuckDBWarehouse) -> dg.AssetCheckResult:
+    def _check(duckdb: DuckDBWarehouse, exports: ExportDir) -> dg.AssetCheckResult:
         with duckdb.get_connection() as con:
             frame = con.execute(f"SELECT * FROM marts.{mart}").df()
             crossed = run_cross_checks(con, mart)
-        result = validate(frame, load_suite(f"marts.{mart}"), MART_IDS.get(mart))
+        result = validate(frame, load_suite(f"marts.{mart}"), MART_IDS.get(mart), exports.data_docs)
         for check, rows in crossed:
             if rows:
                 result.failures.append(Failure(
                     check.name, "", "error", f"{len(rows)} rows break it: {check.description} ({rows[0][1]})",
                     [str(r[0]) for r in rows[:5]],
                 ))
-        return check_result(result)
+        return check_result(result, exports.data_docs.index)
 
     return _check
 

@@ -7,14 +7,9 @@ import dagster as dg
 from pipelines.assets.checks import MARTS
 from pipelines.assets.extract import DUCKDB_POOL
 from pipelines.dbt_project import dbt_project
+from pipelines.exports import ExportDir
 from pipelines.publish import model_versions, publish
 from pipelines.warehouse import DuckDBWarehouse
-
-
-class ExportDir(dg.ConfigurableResource):
-    """Where publications go (`FLYWHEEL_EXPORT_DIR`, an absolute path)."""
-
-    path: str
 
 
 @dg.asset(
@@ -35,7 +30,8 @@ def marts_export(context: dg.AssetExecutionContext, duckdb: DuckDBWarehouse, exp
         )
     manifest = publication.manifest
     return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(Path(exports.path) / "current")),
+        "path": dg.MetadataValue.path(str(exports.current)),
+        "data_docs": dg.MetadataValue.path(str(exports.data_docs.index)),
         "publication": str(publication.path),
         "as_of_date": manifest["as_of_date"] or "none",
         "row_counts": dg.MetadataValue.json(manifest["row_counts"]),

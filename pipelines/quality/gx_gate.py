@@ -3,6 +3,10 @@
 GX's SQL datasource does not work on DuckDB, so the rows are read with DuckDB into pandas and
 validated as a dataframe batch. Each expectation's `meta.severity` is `error` (blocks what comes
 after) or `warning` (reported, not blocking).
+
+With a `DataDocs` location, every validation result is kept in a file store and rendered into a
+Data Docs site (one page per validation, an index of all of them); the newest `KEEP_RESULTS`
+results of each suite are kept.
 """
 
 from __future__ import annotations
@@ -16,6 +20,20 @@ import orjson
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "expectations"
 SAMPLE_IDS = 5
+KEEP_RESULTS = 30
+DOCS_SITE = "flywheel"
+
+
+@dataclass(frozen=True)
+class DataDocs:
+    """Where validation results are kept (`store`) and where Data Docs are rendered (`site`)."""
+
+    store: Path
+    site: Path
+
+    @property
+    def index(self) -> Path:
+        return self.site / "index.html"
 
 
 @dataclass(frozen=True)
@@ -50,8 +68,52 @@ def load_suite(name: str, directory: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
     return orjson.loads((directory / f"{name}.json").read_bytes())
 
 
-def validate(frame: Any, suite: dict[str, Any], id_column: str | None) -> GateResult:
-    """Validate `frame` (pandas) against `suite`; `id_column` names offending rows."""
+def _context(docs: DataDocs | None) -> Any:
+    """An in-memory GX context; with `docs`, one whose stores are files and which has a docs site."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        FilesystemStoreBackendDefaults,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    if docs is None:
+        config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False))
+    else:
+        config = DataContextConfig(
+            store_backend_defaults=FilesystemStoreBackendDefaults(root_directory=str(docs.store)),
+            data_docs_sites={DOCS_SITE: {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs.site)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "show_cta_footer": False},
+            }},
+        )
+    config.analytics_enabled = False
+    config.progress_bars = ProgressBarsConfig(globally=False)
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def _publish_docs(context: Any, suite_name: str) -> None:
+    """Render the newest result of `suite_name` and the index; forget its results beyond KEEP_RESULTS."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    store = context.validation_results_store
+    keys = sorted(
+        (k for k in store.list_keys() if k.expectation_suite_identifier.name == suite_name),
+        key=lambda k: k.run_id.run_time,
+    )
+    for old in keys[:-KEEP_RESULTS]:
+        store.remove_key(old)
+    context.build_data_docs(
+        site_names=[DOCS_SITE], resource_identifiers=[keys[-1], ExpectationSuiteIdentifier(name=suite_name)]
+    )
+
+
+def validate(frame: Any, suite: dict[str, Any], id_column: str | None, docs: DataDocs | None = None) -> GateResult:
+    """Validate `frame` (pandas) against `suite`; `id_column` names offending rows; with `docs`,
+    the result is kept and rendered into Data Docs."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
@@ -59,19 +121,21 @@ def validate(frame: Any, suite: dict[str, Any], id_column: str | None) -> GateRe
     result = GateResult(table=suite["name"], rows=len(frame))
     if frame.empty:
         return result
-    context = gx.get_context(mode="ephemeral")
+    context = _context(docs)
     batch = (
         context.data_sources.add_pandas("flywheel")
         .add_dataframe_asset(suite["name"])
         .add_batch_definition_whole_dataframe("run")
     )
-    gx_suite = context.suites.add(gx.ExpectationSuite(name=suite["name"]))
+    gx_suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite["name"]))
     severities = []
     for item in suite["expectations"]:
-        gx_suite.add_expectation_configuration(ExpectationConfiguration(type=item["type"], kwargs=item["kwargs"]))
+        gx_suite.add_expectation_configuration(ExpectationConfiguration(
+            type=item["type"], kwargs=item["kwargs"], meta=item.get("meta", {})
+        ))
         severities.append(item.get("meta", {}).get("severity", "error"))
     gx_suite.save()
-    definition = context.validation_definitions.add(
+    definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=suite["name"], data=batch, suite=gx_suite)
     )
     index = [id_column] if id_column and id_column in frame.columns else None
@@ -90,6 +154,8 @@ def validate(frame: Any, suite: dict[str, Any], id_column: str | None) -> GateRe
         kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
         severity = by_signature.get((config.type, orjson.dumps(kwargs, option=orjson.OPT_SORT_KEYS)), "error")
         result.failures.append(_failure(config.type, kwargs, outcome, severity, id_column))
+    if docs is not None:
+        _publish_docs(context, suite["name"])
     return result
 
 

@@ -1,6 +1,7 @@
 """Bad data from the org stops at the right gate; nothing is published; the last good export stays."""
 
 import datetime as dt
+import re
 
 import dagster as dg
 import duckdb
@@ -11,7 +12,8 @@ from dagster_dbt import DbtCliResource
 from pipelines.assets.checks import check_result, quality_checks
 from pipelines.assets.extract import extract_assets
 from pipelines.assets.models import adoption_models
-from pipelines.assets.publish import ExportDir, marts_export
+from pipelines.assets.publish import marts_export
+from pipelines.exports import ExportDir
 from pipelines.dbt_project import dbt_project
 from pipelines.publish import sha256
 from pipelines.quality.cross_checks import run_cross_checks
@@ -56,6 +58,12 @@ def failed_checks(result):
     }
 
 
+def docs_status(page) -> str:
+    """The "Status:" a Data Docs validation page shows."""
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.read_text()))
+    return re.search(r"Status: (\w+)", text).group(1)
+
+
 def published(result) -> bool:
     return any(e.asset_key == dg.AssetKey(["publish", "marts_export"]) for e in result.get_asset_materialization_events())
 
@@ -72,6 +80,9 @@ def test_a_good_run_publishes_everything_with_a_true_manifest(pipeline):
     for name, entry in manifest["files"].items():
         assert sha256(exports / "current" / name) == entry["sha256"], name
     assert set(manifest["model_versions"]) == set(manifest["row_counts"])
+    index = (exports / "data_docs" / "index.html").read_text()
+    for suite in ("raw_salesforce.lead", "raw_salesforce.login_history", "marts.silent_non_use", "marts.team_adoption"):
+        assert suite in index, suite
 
 
 @pytest.mark.parametrize(
@@ -97,6 +108,10 @@ def test_bad_raw_rows_stop_the_run_before_anything_is_published(pipeline, org, b
     assert (gate, "rows_synced_pass_gx_suite") in failures, failures.keys()
     check = failures[(gate, "rows_synced_pass_gx_suite")]
     assert says in check.description and check.severity == dg.AssetCheckSeverity.ERROR
+    assert check.metadata["data_docs"].path == str(exports / "data_docs" / "index.html")
+    if says.startswith("expect_"):  # a GX expectation: its Data Docs page shows the failure
+        pages = sorted((exports / "data_docs" / "validations" / gate).rglob("*.html"))
+        assert [docs_status(p) for p in pages] == ["Succeeded", "Failed"]
     assert not published(result)
     assert checksums(exports) == before  # the last good publication, untouched
 
