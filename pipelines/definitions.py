@@ -24,12 +24,34 @@ adoption_refresh = dg.define_asset_job(
     description="Extract from Salesforce, build and test the adoption models, gate them, publish the marts.",
 )
 
+# Both schedules start stopped, as Dagster expects: turn them on in the UI (Automation) or with
+# `dagster schedule start`. Times are UTC.
+daily_refresh = dg.ScheduleDefinition(
+    name="daily_incremental_refresh",
+    job=adoption_refresh,
+    cron_schedule="0 5 * * *",
+    execution_timezone="UTC",
+    description="Every day at 05:00 UTC: read what changed since each object's watermark, rebuild, gate, publish.",
+)
+weekly_reconciliation = dg.ScheduleDefinition(
+    name="weekly_full_reconciliation",
+    job=adoption_refresh,
+    cron_schedule="0 3 * * 0",
+    execution_timezone="UTC",
+    run_config={"ops": {asset.op.name: {"config": {"full_refresh": True}} for asset in extract_assets}},
+    description=(
+        "Sundays at 03:00 UTC: read every record again, so records hard-deleted or purged from the "
+        "recycle bin since the last read are marked deleted too."
+    ),
+)
+
 _database = settings.duckdb_path()
 
 defs = dg.Definitions(
     assets=[*extract_assets, adoption_models, marts_export],
     asset_checks=quality_checks,
     jobs=[adoption_refresh],
+    schedules=[daily_refresh, weekly_reconciliation],
     resources={
         "salesforce": salesforce_resource_from_env(
             sample_ground_truth_path=str(_database.parent / "sample_org_ground_truth.jsonl")

@@ -17,6 +17,9 @@ from pipelines.salesforce.resource import SalesforceResource
 
 GROUP = "salesforce_raw"
 DUCKDB_POOL = "duckdb"
+# Who answers for what, shown in the Dagster UI: pipes and gates, and the adoption numbers.
+DATA_ENGINEERING = "team:data-engineering"
+REVOPS = "team:revops"
 
 
 class ExtractConfig(dg.Config):
@@ -38,6 +41,7 @@ def report_metadata(report: SyncReport, table_rows: int) -> dict[str, object]:
         "rows_new": report.rows_new,
         "rows_changed": report.rows_changed,
         "rows_deleted": report.rows_deleted,
+        "rows_hard_deleted": report.rows_vanished,
         "api_calls": report.api_calls,
         "org_daily_api_usage": usage,
         "watermark": str(report.watermark_after) if report.watermark_after else "none",
@@ -62,6 +66,7 @@ def build_extract_asset(spec: ObjectSpec) -> dg.AssetsDefinition:
         name=spec.table,
         key_prefix=["raw_salesforce"],
         group_name=GROUP,
+        owners=[DATA_ENGINEERING],
         kinds={"salesforce", "duckdb"},
         pool=DUCKDB_POOL,
         description=(

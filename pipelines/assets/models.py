@@ -6,17 +6,21 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from pipelines.assets.extract import DUCKDB_POOL
+from pipelines.assets.extract import DUCKDB_POOL, REVOPS
 from pipelines.dbt_project import dbt_project
 
 GROUP = "adoption_models"
 
 
 class FlywheelTranslator(DagsterDbtTranslator):
-    """Models go in `adoption_models`; sources keep the extract assets' keys (`meta.dagster`)."""
+    """Models go in `adoption_models`, owned by RevOps; sources keep the extract assets' keys
+    (`meta.dagster`)."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return GROUP
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return [REVOPS]
 
 
 @dbt_assets(

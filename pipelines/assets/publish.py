@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.assets.checks import MARTS
-from pipelines.assets.extract import DUCKDB_POOL
+from pipelines.assets.extract import DATA_ENGINEERING, DUCKDB_POOL
 from pipelines.dbt_project import dbt_project
 from pipelines.exports import ExportDir
 from pipelines.publish import model_versions, publish
@@ -16,6 +16,7 @@ from pipelines.warehouse import DuckDBWarehouse
     key=["publish", "marts_export"],
     deps=[dg.AssetKey(["marts", m]) for m in MARTS],
     group_name="publish",
+    owners=[DATA_ENGINEERING],
     kinds={"parquet", "csv", "duckdb"},
     pool=DUCKDB_POOL,
     description=(

@@ -57,6 +57,7 @@ class MergeCounts:
     deleted: int
     watermark: datetime | None
     duplicates: int  # rows read twice with the same Id and watermark: a paging anomaly
+    vanished: int = 0  # stored rows a complete read no longer returns (hard-deleted), now marked deleted
 
 
 _EXAMPLES = {
@@ -183,12 +184,20 @@ def _describe_bad_value(page: pa.Table, columns: Sequence[Column], object_name: 
 
 
 def merge_stage(
-    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, columns: Sequence[Column], synced_at: datetime
+    con: duckdb.DuckDBPyConnection,
+    spec: ObjectSpec,
+    columns: Sequence[Column],
+    synced_at: datetime,
+    complete: bool = False,
 ) -> MergeCounts:
     """Upsert the staged rows into the raw table; rows identical to what is stored stay untouched.
 
     The stage may hold an Id twice (a record modified while it was being paged): the newest
-    version by watermark wins.
+    version by watermark wins. When the stage is a `complete` read of the object (a full
+    refresh), stored rows it lacks were hard-deleted or purged from the recycle bin, which
+    `queryAll` no longer returns: objects that have `IsDeleted` get them marked deleted.
+    Objects without it (LoginHistory, User) keep them: Salesforce ages LoginHistory out, and
+    that history is worth keeping.
     """
     names = [quote(c.name) for c in columns]
     mark = quote(spec.watermark_field)
@@ -217,8 +226,19 @@ def merge_stage(
         f"SELECT {column_list}, ? FROM {_changes(spec)}",
         [synced_at],
     )
+    vanished = 0
+    if complete and is_deleted != "false":
+        (vanished,) = con.execute(
+            f'UPDATE {table_name(spec)} AS r SET "IsDeleted" = true, {SYNCED_AT} = ? '
+            f'WHERE NOT coalesce(r."IsDeleted", false) '
+            f'AND NOT EXISTS (SELECT 1 FROM {_stage(spec)} s WHERE s."Id" = r."Id")',
+            [synced_at],
+        ).fetchone()
     watermark, duplicates = con.execute(
         f'SELECT max({mark}), count(*) - count(DISTINCT ("Id", {mark})) FROM {_stage(spec)}'
     ).fetchone()
     drop_stage(con, spec)
-    return MergeCounts(new=new, changed=changed, deleted=deleted, watermark=watermark, duplicates=duplicates)
+    return MergeCounts(
+        new=new, changed=changed, deleted=deleted + vanished, watermark=watermark, duplicates=duplicates,
+        vanished=vanished,
+    )

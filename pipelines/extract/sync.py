@@ -54,6 +54,7 @@ class SyncReport:
     path_reason: str = "incremental read"
     windows_narrowed: int = 0
     duplicate_rows: int = 0
+    rows_vanished: int = 0  # hard-deleted rows a full refresh found gone (counted in rows_deleted too)
 
     @property
     def records_per_second(self) -> float:
@@ -139,7 +140,7 @@ def sync_object(
         con.begin()
         try:
             report.added_columns = raw_store.ensure_table(con, spec, columns)
-            counts = raw_store.merge_stage(con, spec, columns, synced_at)
+            counts = raw_store.merge_stage(con, spec, columns, synced_at, complete=since is None)
             report.watermark_after = max(filter(None, (watermark, counts.watermark)), default=None)
             raw_store.write_state(
                 con, spec, report.watermark_after, synced_at, run_id or uuid.uuid4().hex, counts.duplicates
@@ -153,6 +154,7 @@ def sync_object(
 
     report.rows_new, report.rows_changed, report.rows_deleted = counts.new, counts.changed, counts.deleted
     report.duplicate_rows = counts.duplicates
+    report.rows_vanished = counts.vanished
     report.api_calls = client.calls - calls_before
     report.api_usage = client.api_usage
     report.seconds = time.monotonic() - started

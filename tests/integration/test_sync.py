@@ -145,3 +145,31 @@ def test_an_access_token_that_expires_mid_paging_fails_clearly_and_stores_nothin
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'login_history'"
     ).fetchone()[0] == 0
     assert warehouse.execute("SELECT count(*) FROM raw_salesforce._sync_state").fetchone()[0] == 0
+
+
+def test_a_full_refresh_marks_hard_deleted_records_deleted(org, client, warehouse):
+    sync_object(client, warehouse, LEAD)
+    gone = sorted(org_ids(org, LEAD))[:3]
+    org.store.hard_delete("Lead", gone)  # purged from the recycle bin: queryAll no longer returns them
+
+    incremental = sync_object(client, warehouse, LEAD)
+    assert incremental.rows_vanished == 0  # an incremental read cannot tell a purge from no change
+
+    full = sync_object(client, warehouse, LEAD, full_refresh=True)
+    assert (full.rows_vanished, full.rows_deleted, full.rows_new, full.rows_changed) == (3, 3, 0, 0)
+    flagged = warehouse.execute(
+        'SELECT "Id" FROM raw_salesforce.lead WHERE "IsDeleted" ORDER BY "Id"'
+    ).fetchall()
+    assert [i for (i,) in flagged] == gone
+    assert sync_object(client, warehouse, LEAD, full_refresh=True).rows_vanished == 0  # marked once
+
+
+def test_a_full_refresh_keeps_login_history_salesforce_aged_out(org, client, warehouse):
+    spec = OBJECTS_BY_NAME["LoginHistory"]
+    sync_object(client, warehouse, spec)
+    aged = sorted(org_ids(org, spec))[:2]
+    org.store.hard_delete("LoginHistory", aged)
+
+    full = sync_object(client, warehouse, spec, full_refresh=True)
+    assert full.rows_vanished == 0
+    assert set(aged) <= set(raw_ids(warehouse, spec))
