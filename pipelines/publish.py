@@ -6,6 +6,7 @@ Layout of `FLYWHEEL_EXPORT_DIR`:
     publications/<published-at>-<run>/
         <mart>.parquet, <mart>.csv      one pair per mart
         flywheel_marts.duckdb           the marts, in a read-only DuckDB file
+        metric_definitions.html         `dbt docs generate --static`: every model and column documented
         manifest.json                   as-of date, run id, row counts, checksums, model versions
 
 A publication is written in full in a staging folder, then renamed into `publications/` and
@@ -20,6 +21,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +47,18 @@ def sha256(path: Path) -> str:
 
 
 def write_publication(
-    con: duckdb.DuckDBPyConnection, marts: list[str], folder: Path, run_id: str, model_versions: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    marts: list[str],
+    folder: Path,
+    run_id: str,
+    model_versions: dict[str, str],
+    attachments: Mapping[str, Path] = {},
 ) -> dict:
-    """Write every file of a publication into `folder` (which must not exist); returns the manifest."""
+    """Write every file of a publication into `folder` (which must not exist), with copies of the
+    `attachments` (name in the publication → file); returns the manifest."""
     folder.mkdir(parents=True)
+    for name, source in attachments.items():
+        shutil.copyfile(source, folder / name)
     database = folder / DATABASE_NAME
     con.execute(f"ATTACH '{database}' AS publication")
     try:
@@ -74,14 +84,21 @@ def write_publication(
     return manifest
 
 
-def publish(con: duckdb.DuckDBPyConnection, marts: list[str], export_dir: Path, run_id: str, model_versions: dict[str, str]) -> Publication:
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    marts: list[str],
+    export_dir: Path,
+    run_id: str,
+    model_versions: dict[str, str],
+    attachments: Mapping[str, Path] = {},
+) -> Publication:
     """Stage a publication, move it in, and point `current` at it in one atomic rename."""
     publications = export_dir / "publications"
     publications.mkdir(parents=True, exist_ok=True)
     staging = publications / f".staging-{run_id}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        manifest = write_publication(con, marts, staging, run_id, model_versions)
+        manifest = write_publication(con, marts, staging, run_id, model_versions, attachments)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -1,15 +1,26 @@
 """The `publish` asset: the gated marts, exported for BI tools (see pipelines/publish.py)."""
 
+import tempfile
 from pathlib import Path
 
 import dagster as dg
+from dagster_dbt import DbtCliResource
 
 from pipelines.assets.checks import MARTS
 from pipelines.assets.extract import DATA_ENGINEERING, DUCKDB_POOL
 from pipelines.dbt_project import dbt_project
 from pipelines.exports import ExportDir
-from pipelines.publish import model_versions, publish
+from pipelines.publish import DATABASE_NAME, model_versions, publish
+from pipelines.run_summary import PREVIOUS, changes_markdown, flag_changes, newest_critical_flags, teams_preview
 from pipelines.warehouse import DuckDBWarehouse
+
+METRIC_DEFINITIONS = "metric_definitions.html"
+
+
+def metric_definitions(dbt: DbtCliResource, folder: Path) -> Path:
+    """`dbt docs generate --static`: one HTML file documenting every model and column."""
+    dbt.cli(["docs", "generate", "--static"], target_path=folder, manifest=dbt_project.manifest_path).wait()
+    return folder / "static_index.html"
 
 
 @dg.asset(
@@ -20,21 +31,40 @@ from pipelines.warehouse import DuckDBWarehouse
     kinds={"parquet", "csv", "duckdb"},
     pool=DUCKDB_POOL,
     description=(
-        "Parquet and CSV per mart, a read-only DuckDB file and manifest.json, swapped in atomically "
-        "under FLYWHEEL_EXPORT_DIR/current. Runs only when every blocking gate upstream passed."
+        "Parquet and CSV per mart, a read-only DuckDB file, the metric definitions (dbt docs) and "
+        "manifest.json, swapped in atomically under FLYWHEEL_EXPORT_DIR/current. Runs only when "
+        "every blocking gate upstream passed."
     ),
 )
-def marts_export(context: dg.AssetExecutionContext, duckdb: DuckDBWarehouse, exports: ExportDir) -> dg.MaterializeResult:
-    with duckdb.get_connection() as con:
-        publication = publish(
-            con, list(MARTS), Path(exports.path), context.run_id, model_versions(dbt_project.manifest_path, list(MARTS))
-        )
+def marts_export(
+    context: dg.AssetExecutionContext, duckdb: DuckDBWarehouse, dbt: DbtCliResource, exports: ExportDir
+) -> dg.MaterializeResult:
+    previous = exports.current / DATABASE_NAME
+    with tempfile.TemporaryDirectory() as scratch:
+        docs = metric_definitions(dbt, Path(scratch))  # dbt opens the database: before we do
+        with duckdb.get_connection() as con:
+            if previous.exists():
+                con.execute(f"ATTACH '{previous.resolve()}' AS {PREVIOUS} (READ_ONLY)")
+            changes = flag_changes(con, previous.exists())
+            if previous.exists():
+                con.execute(f"DETACH {PREVIOUS}")
+            publication = publish(
+                con, list(MARTS), Path(exports.path), context.run_id,
+                model_versions(dbt_project.manifest_path, list(MARTS)), {METRIC_DEFINITIONS: docs},
+            )
+            teams, critical = teams_preview(con), newest_critical_flags(con)
     manifest = publication.manifest
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(exports.current)),
-        "data_docs": dg.MetadataValue.path(str(exports.data_docs.index)),
         "publication": str(publication.path),
+        "metric_definitions": dg.MetadataValue.path(str(exports.current / METRIC_DEFINITIONS)),
+        "data_docs": dg.MetadataValue.path(str(exports.data_docs.index)),
         "as_of_date": manifest["as_of_date"] or "none",
         "row_counts": dg.MetadataValue.json(manifest["row_counts"]),
         "files": len(manifest["files"]),
+        "flags_opened": len(changes.opened),
+        "flags_closed": len(changes.closed),
+        "flag_changes": dg.MetadataValue.md(changes_markdown(changes)),
+        "teams": dg.MetadataValue.md(teams),
+        "newest_critical_flags": dg.MetadataValue.md(critical),
     })

@@ -80,6 +80,8 @@ def test_a_good_run_publishes_everything_with_a_true_manifest(pipeline):
     for name, entry in manifest["files"].items():
         assert sha256(exports / "current" / name) == entry["sha256"], name
     assert set(manifest["model_versions"]) == set(manifest["row_counts"])
+    definitions = (exports / "current" / "metric_definitions.html").read_text()
+    assert "metric_definitions.html" in manifest["files"] and "user_adoption_scorecard" in definitions
     index = (exports / "data_docs" / "index.html").read_text()
     for suite in ("raw_salesforce.lead", "raw_salesforce.login_history", "marts.silent_non_use", "marts.team_adoption"):
         assert suite in index, suite
@@ -189,3 +191,21 @@ def test_a_value_of_the_wrong_type_stops_the_sync_with_a_clear_error(pipeline, o
     assert "Opportunity.Amount (currency) of record" in message and "'a lot', which is not a currency" in message
     assert "watermark is unchanged" in message
     assert not published(result) and checksums(exports) == before
+
+
+def export_metadata(result) -> dict:
+    (event,) = [e for e in result.get_asset_materialization_events()
+                if e.asset_key == dg.AssetKey(["publish", "marts_export"])]
+    return event.materialization.metadata
+
+
+def test_run_metadata_says_which_flags_opened_and_closed_since_the_last_publication(pipeline):
+    run, database, _ = pipeline
+    first = export_metadata(run())
+    with duckdb.connect(str(database), read_only=True) as con:
+        flags = con.execute("SELECT count(*) FROM marts.silent_non_use").fetchone()[0]
+    assert flags > 0 and first["flags_opened"].value == flags and first["flags_closed"].value == 0
+    assert "**Strongest teams**" in first["teams"].value and "| manager |" in first["teams"].value
+
+    second = export_metadata(run())  # nothing changed in the org
+    assert (second["flags_opened"].value, second["flags_closed"].value) == (0, 0)
