@@ -10,6 +10,7 @@ from pipelines.assets.checks import quality_checks
 from pipelines.assets.extract import extract_assets
 from pipelines.assets.models import adoption_models
 from pipelines.assets.publish import marts_export
+from pipelines.assets.quality import data_docs
 from pipelines.dbt_project import dbt_project
 from pipelines.exports import ExportDir
 from pipelines.salesforce.resource import salesforce_resource_from_env
@@ -48,7 +49,7 @@ weekly_reconciliation = dg.ScheduleDefinition(
 _database = settings.duckdb_path()
 
 defs = dg.Definitions(
-    assets=[*extract_assets, adoption_models, marts_export],
+    assets=[*extract_assets, adoption_models, data_docs, marts_export],
     asset_checks=quality_checks,
     jobs=[adoption_refresh],
     schedules=[daily_refresh, weekly_reconciliation],

@@ -177,3 +177,35 @@ def _failure(kind: str, kwargs: dict[str, Any], outcome: Any, severity: str, id_
         if len(ids) == SAMPLE_IDS:
             break
     return Failure(expectation=kind, column=column, severity=severity, observed=observed, sample_ids=ids)
+
+
+@dataclass(frozen=True)
+class SuiteStatus:
+    suite: str
+    validated_at: str
+    success: bool
+    failed_expectations: int
+    evaluated_expectations: int
+
+
+def latest_statuses(docs: DataDocs) -> list[SuiteStatus]:
+    """The newest stored validation of every suite, for a summary beside the Data Docs."""
+    if not docs.store.exists():
+        return []
+    store = _context(docs).validation_results_store
+    newest: dict[str, Any] = {}
+    for key in store.list_keys():
+        name = key.expectation_suite_identifier.name
+        if name not in newest or key.run_id.run_time > newest[name].run_id.run_time:
+            newest[name] = key
+    statuses = []
+    for name, key in sorted(newest.items()):
+        stats = store.get(key).statistics
+        statuses.append(SuiteStatus(
+            suite=name,
+            validated_at=key.run_id.run_time.strftime("%Y-%m-%d %H:%M UTC"),
+            success=stats["unsuccessful_expectations"] == 0,
+            failed_expectations=stats["unsuccessful_expectations"],
+            evaluated_expectations=stats["evaluated_expectations"],
+        ))
+    return statuses

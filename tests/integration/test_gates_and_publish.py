@@ -13,6 +13,7 @@ from pipelines.assets.checks import check_result, quality_checks
 from pipelines.assets.extract import extract_assets
 from pipelines.assets.models import adoption_models
 from pipelines.assets.publish import marts_export
+from pipelines.assets.quality import data_docs
 from pipelines.exports import ExportDir
 from pipelines.dbt_project import dbt_project
 from pipelines.publish import sha256
@@ -30,7 +31,7 @@ def pipeline(org, tmp_path, monkeypatch):
 
     def run(run_config: dict | None = None) -> dg.ExecuteInProcessResult:
         return dg.materialize(
-            [*extract_assets, adoption_models, marts_export, *quality_checks],
+            [*extract_assets, adoption_models, data_docs, marts_export, *quality_checks],
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=False,
             run_config=run_config,
@@ -82,6 +83,9 @@ def test_a_good_run_publishes_everything_with_a_true_manifest(pipeline):
     assert set(manifest["model_versions"]) == set(manifest["row_counts"])
     definitions = (exports / "current" / "metric_definitions.html").read_text()
     assert "metric_definitions.html" in manifest["files"] and "user_adoption_scorecard" in definitions
+    docs = next(e for e in result.get_asset_materialization_events()
+                if e.asset_key == dg.AssetKey(["quality", "data_docs"])).materialization.metadata
+    assert (docs["suites"].value, docs["suites_failing"].value) == (14, 0)
     index = (exports / "data_docs" / "index.html").read_text()
     for suite in ("raw_salesforce.lead", "raw_salesforce.login_history", "marts.silent_non_use", "marts.team_adoption"):
         assert suite in index, suite

@@ -1,0 +1,35 @@
+"""The `quality` group: where every gate stands, beside the Data Docs the gates render."""
+
+import dagster as dg
+
+from pipelines.assets.checks import MARTS
+from pipelines.assets.extract import DATA_ENGINEERING
+from pipelines.exports import ExportDir
+from pipelines.quality.gx_gate import latest_statuses
+
+
+@dg.asset(
+    key=["quality", "data_docs"],
+    deps=[dg.AssetKey(["marts", m]) for m in MARTS],
+    group_name="quality",
+    owners=[DATA_ENGINEERING],
+    kinds={"great_expectations", "html"},
+    description=(
+        "Great Expectations Data Docs under FLYWHEEL_EXPORT_DIR/data_docs: every gate's validations "
+        "(raw rows and marts), failed ones included; its metadata lists each suite's newest result. "
+        "Runs after the marts' blocking gates passed; a failed gate's page is in the Data Docs anyway."
+    ),
+)
+def data_docs(exports: ExportDir) -> dg.MaterializeResult:
+    statuses = latest_statuses(exports.data_docs)
+    table = "\n".join(
+        ["| suite | newest validation | result | failed / evaluated |", "| --- | --- | --- | --- |"]
+        + [f"| {s.suite} | {s.validated_at} | {'passed' if s.success else '**failed**'} | "
+           f"{s.failed_expectations} / {s.evaluated_expectations} |" for s in statuses]
+    )
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(exports.data_docs.index)),
+        "suites": len(statuses),
+        "suites_failing": sum(not s.success for s in statuses),
+        "newest_results": dg.MetadataValue.md(table),
+    })
