@@ -1,6 +1,7 @@
 """The README's first command, run as a newcomer would: `flywheel-demo` on the built-in org."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -84,3 +85,17 @@ def test_every_mart_is_built(quickstart):
         for mart in ["user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
                      "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities"]:
             assert con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0] > 0, mart
+
+
+def readme_sql() -> list[str]:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    return re.findall(r"```sql\n(.*?)```", readme, flags=re.S)
+
+
+def test_every_sql_query_in_the_readme_answers_on_the_default_org(quickstart):
+    cwd, _ = quickstart
+    queries = readme_sql()
+    assert len(queries) >= 6
+    with duckdb.connect(str(cwd / "data" / "flywheel.duckdb"), read_only=True) as con:
+        for query in queries:
+            assert con.execute(query).fetchall(), query  # each answers with rows on the default org
