@@ -68,6 +68,15 @@ def load_suite(name: str, directory: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
     return orjson.loads((directory / f"{name}.json").read_bytes())
 
 
+def suite_columns(suite: dict[str, Any]) -> set[str]:
+    """The columns a suite's expectations read: all a gate needs to load."""
+    columns: set[str] = set()
+    for item in suite["expectations"]:
+        kwargs = item["kwargs"]
+        columns.update([kwargs["column"]] if "column" in kwargs else kwargs.get("column_list", []))
+    return columns
+
+
 def _context(docs: DataDocs | None) -> Any:
     """An in-memory GX context; with `docs`, one whose stores are files and which has a docs site."""
     import great_expectations as gx
