@@ -10,6 +10,7 @@ from pipelines.assets.checks import quality_checks
 from pipelines.assets.extract import extract_assets
 from pipelines.assets.models import adoption_models
 from pipelines.assets.publish import ExportDir, marts_export
+from pipelines.assets.report import adoption_report
 from pipelines.dbt_project import dbt_project
 from pipelines.salesforce.resource import salesforce_resource_from_env
 from pipelines.warehouse import DuckDBWarehouse
@@ -20,13 +21,16 @@ adoption_refresh = dg.define_asset_job(
     "adoption_refresh",
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Extract from Salesforce, build and test the adoption models, gate them, publish the marts.",
+    description=(
+        "Extract from Salesforce, build and test the adoption models, gate them, publish the marts "
+        "and the adoption report."
+    ),
 )
 
 _database = settings.duckdb_path()
 
 defs = dg.Definitions(
-    assets=[*extract_assets, adoption_models, marts_export],
+    assets=[*extract_assets, adoption_models, marts_export, adoption_report],
     asset_checks=quality_checks,
     jobs=[adoption_refresh],
     resources={

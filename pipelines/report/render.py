@@ -89,7 +89,7 @@ def headline(data: ReportData) -> list[Tile]:
     silent = int(data.tiers.set_index("tier").loc["silent", "users"])
     measured = int(data.tiers["users"].sum())
     change = None if before is None else week.weekly_active_users - before.weekly_active_users
-    wau_change = "" if change is None else ", as last week" if change == 0 else f", {change:+.0f} on last week"
+    wau_change = "" if change is None else ", same as last week" if change == 0 else f", {change:+.0f} on last week"
     return [
         Tile("Weekly active users", f"{week.weekly_active_users:.0f} of {week.measured_users}",
              f"{percent(week.weekly_active_users / week.measured_users if week.measured_users else None)} "
