@@ -157,11 +157,11 @@ def test_the_report_renders_in_headless_chromium_without_errors_or_network(chrom
         timeout=30_000,
     )
     marks = dict(page.eval_on_selector_all(".plotly-graph-div", RENDERED_MARKS))
+    overflowing = page.eval_on_selector_all(".plotly-graph-div", OVERFLOWING)  # as first drawn
     text = page.inner_text("body")
-    # the whole page in one viewport, charts redrawn to their final width, then the picture
+    # the whole page in one viewport and every chart redrawn for it, then the picture
     page.set_viewport_size({"width": 1280, "height": page.evaluate("document.documentElement.scrollHeight")})
     page.evaluate("Promise.all([...document.querySelectorAll('.plotly-graph-div')].map(d => Plotly.Plots.resize(d)))")
-    overflowing = page.eval_on_selector_all(".plotly-graph-div", OVERFLOWING)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "adoption_report.png"), full_page=True)
     page.close()
