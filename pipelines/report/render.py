@@ -77,11 +77,14 @@ def sentence(text: str) -> str:
 
 def day(value: object) -> str:
     """A date as a manager reads it: 15 Nov 2026."""
-    return "–" if _missing(value) else pd.Timestamp(value).strftime("%-d %b %Y")
+    if _missing(value):
+        return "–"
+    moment = pd.Timestamp(value)
+    return f"{moment.day} {moment:%b %Y}"  # no "%-d": it is not portable
 
 
 def headline(data: ReportData) -> list[Tile]:
-    """This week's numbers, each with the change since the week before."""
+    """This week's headline numbers, each with a line of context."""
     if data.kpis.empty:
         return []
     week = data.kpis.iloc[-1]
@@ -147,10 +150,11 @@ def _template() -> jinja2.Template:
 def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.datetime) -> str:
     """The whole page as a string."""
     week_start = data.as_of - dt.timedelta(days=6)
+    built = generated_at.astimezone(dt.timezone.utc)
     return _template().render(
         as_of=data.as_of,
         week_start=week_start,
-        generated_at=generated_at.astimezone(dt.timezone.utc).strftime("%-d %b %Y %H:%M UTC"),
+        generated_at=f"{day(built)} {built:%H:%M} UTC",
         plotlyjs=Markup(get_plotlyjs()),
         charts={key: {"title": c.title, "caption": c.caption, "html": chart_html(key, c)} for key, c in charts.items()},
         tiles=headline(data),
