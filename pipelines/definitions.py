@@ -11,6 +11,7 @@ from pipelines.assets.extract import extract_assets
 from pipelines.assets.models import adoption_models
 from pipelines.assets.publish import marts_export
 from pipelines.assets.quality import data_docs
+from pipelines.assets.report import adoption_report
 from pipelines.dbt_project import dbt_project
 from pipelines.exports import ExportDir
 from pipelines.salesforce.resource import salesforce_resource_from_env
@@ -22,7 +23,10 @@ adoption_refresh = dg.define_asset_job(
     "adoption_refresh",
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Extract from Salesforce, build and test the adoption models, gate them, publish the marts.",
+    description=(
+        "Extract from Salesforce, build and test the adoption models, gate them, publish the marts "
+        "and the adoption report."
+    ),
 )
 
 # Both schedules start stopped, as Dagster expects: turn them on in the UI (Automation) or with
@@ -49,7 +53,7 @@ weekly_reconciliation = dg.ScheduleDefinition(
 _database = settings.duckdb_path()
 
 defs = dg.Definitions(
-    assets=[*extract_assets, adoption_models, data_docs, marts_export],
+    assets=[*extract_assets, adoption_models, data_docs, marts_export, adoption_report],
     asset_checks=quality_checks,
     jobs=[adoption_refresh],
     schedules=[daily_refresh, weekly_reconciliation],

@@ -16,6 +16,7 @@ import duckdb
 
 from pipelines import settings
 from pipelines.dbt_project import prepare_manifest
+from pipelines.report.render import report_path
 
 _DAGSTER_YAML = """telemetry:
   enabled: false
@@ -60,6 +61,9 @@ def summary(database: Path, home: Path) -> str:
     docs = settings.export_dir() / "data_docs" / "index.html"
     if docs.exists():
         lines.append(f"  Data Docs (gates) {docs}")
+    report = report_path(settings.export_dir())
+    if report.exists():
+        lines.append(f"  adoption report   {report}  (open it in a browser; works offline)")
     truth = database.parent / "sample_org_ground_truth.jsonl"
     if truth.exists():
         lines.append(f"  sample org ground truth  {truth}")

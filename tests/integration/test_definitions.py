@@ -24,3 +24,11 @@ def test_models_read_from_the_extract_assets():
     graph = defs.resolve_asset_graph()
     staging = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "stg_salesforce__login_history")
     assert dg.AssetKey(["raw_salesforce", "login_history"]) in graph.get(staging).parent_keys
+
+
+def test_the_report_comes_after_publishing_in_the_publish_group():
+    graph = defs.resolve_asset_graph()
+    report = graph.get(dg.AssetKey(["publish", "adoption_report"]))
+    assert report.parent_keys == {dg.AssetKey(["publish", "marts_export"])}
+    assert report.group_name == "publish"
+    assert dg.AssetKey(["publish", "adoption_report"]) in defs.resolve_job_def("adoption_refresh").asset_layer.executable_asset_keys

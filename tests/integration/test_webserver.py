@@ -103,6 +103,7 @@ def test_the_ui_loads_every_asset_check_job_and_schedule(webserver):
     expected_groups |= {f"marts/{mart}": "adoption_models" for mart in MARTS}
     expected_groups["publish/marts_export"] = "publish"
     expected_groups["quality/data_docs"] = "quality"
+    expected_groups["publish/adoption_report"] = "publish"
     assert {key: nodes[key]["groupName"] for key in expected_groups if key in nodes} == expected_groups
     assert all(nodes[key]["owners"] for key in expected_groups)
 

@@ -1,0 +1,46 @@
+"""The `adoption_report` asset: the published marts as one HTML file for sales managers
+(see pipelines/report/)."""
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines.assets.extract import REVOPS
+from pipelines.assets.publish import marts_export
+from pipelines.exports import ExportDir
+from pipelines.publish import DATABASE_NAME
+from pipelines.report.figures import build_charts
+from pipelines.report.queries import read_report_data
+from pipelines.report.render import render_report, report_path, write_report
+
+
+@dg.asset(
+    key=["publish", "adoption_report"],
+    deps=[marts_export],
+    group_name="publish",
+    owners=[REVOPS],
+    kinds={"html"},
+    description=(
+        "The adoption report for sales managers: org KPIs over time, tiers, each team beside its "
+        "manager, who is silent and why, login activity. One self-contained HTML file (opens "
+        "offline) at FLYWHEEL_EXPORT_DIR/report/adoption_report.html, built from the published "
+        "read-only marts and replaced atomically."
+    ),
+)
+def adoption_report(exports: ExportDir) -> dg.MaterializeResult:
+    export_dir = Path(exports.path)
+    # the published copy, not the working file: the report shows exactly what was published,
+    # and a read-only connection never waits for (or blocks) a writer
+    with duckdb.connect(str(exports.current / DATABASE_NAME), read_only=True) as con:
+        data = read_report_data(con)
+    charts = build_charts(data)
+    path = write_report(render_report(data, charts, dt.datetime.now(dt.timezone.utc)), report_path(export_dir))
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(path)),
+        "as_of_date": str(data.as_of),
+        "charts": len(charts),
+        "flags_listed": len(data.flags),
+        "bytes": path.stat().st_size,
+    })

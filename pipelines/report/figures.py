@@ -1,0 +1,214 @@
+"""The report's charts: one pure function per picture, from a frame of `queries.ReportData` to a
+plotly figure. Titles and captions live in the page (`Chart`); figures carry only the picture.
+
+Names and labels that come from Salesforce are HTML-escaped before they reach plotly, which reads
+a few tags (`<b>`, `<a href>`) in text: a name is shown as written, never interpreted.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from pipelines.report.queries import LOGIN_WINDOW_DAYS, SEVERITIES, TIERS, ReportData
+
+TIER_LABELS = {"champion": "Champion", "healthy": "Healthy", "at_risk": "At risk", "silent": "Silent"}
+TIER_COLORS = {"champion": "#1a7f4b", "healthy": "#74c476", "at_risk": "#f0a500", "silent": "#c0392b"}
+SEVERITY_LABELS = {"critical": "Critical", "warn": "Warning", "info": "Info"}
+SEVERITY_COLORS = {"critical": "#c0392b", "warn": "#f0a500", "info": "#5b8def"}
+LOGIN_KINDS = {  # column -> (legend label, colour)
+    "interactive": ("People (browser, SSO, mobile)", "#2563eb"),
+    "other_successful": ("Integrations and sync clients", "#a3a9b3"),
+    "failed": ("Failed", "#c0392b"),
+}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+WEEK_HOVER = "week ending %{x|%d %b %Y}"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure with what the page says about it."""
+
+    title: str
+    caption: str
+    figure: go.Figure
+
+
+def label(text: object) -> str:
+    """A data value as plotly text: escaped, so it is shown and not read as markup."""
+    return html.escape(str(text))
+
+
+def _finish(figure: go.Figure, height: int, empty: str | None) -> go.Figure:
+    """The shared look; `empty` is the sentence shown instead of an empty plot."""
+    figure.update_layout(
+        template="plotly_white",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        font={"family": FONT, "size": 13, "color": "#1f2937"},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "title": None, "traceorder": "normal"},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    figure.update_yaxes(automargin=True)
+    figure.update_xaxes(automargin=True)
+    if empty:
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
+        figure.add_annotation(text=empty, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                              font={"size": 15, "color": "#6b7280"})
+    return figure
+
+
+def weekly_active_users(kpis: pd.DataFrame) -> go.Figure:
+    """Weekly active users against the users measured that week."""
+    figure = go.Figure([
+        go.Scatter(x=kpis["period_end_on"], y=kpis["measured_users"], name="Measured users",
+                   mode="lines", line={"color": "#a3a9b3", "dash": "dash"},
+                   hovertemplate=f"%{{y}} measured<extra>{WEEK_HOVER}</extra>"),
+        go.Scatter(x=kpis["period_end_on"], y=kpis["weekly_active_users"], name="Weekly active users",
+                   mode="lines+markers", line={"color": "#2563eb", "width": 3}, fill="tozeroy",
+                   fillcolor="rgba(37, 99, 235, 0.12)",
+                   hovertemplate=f"%{{y}} active<extra>{WEEK_HOVER}</extra>"),
+    ])
+    figure.update_yaxes(rangemode="tozero", title="users")
+    return _finish(figure, 320, None if len(kpis) else "No weeks with logins yet")
+
+
+def tier_shares(kpis: pd.DataFrame) -> go.Figure:
+    """Share of measured users in each tier, week by week (stacked to 100%)."""
+    figure = go.Figure([
+        go.Scatter(x=kpis["period_end_on"], y=kpis[f"{tier}_share"], name=TIER_LABELS[tier], stackgroup="tiers",
+                   mode="lines", line={"width": 0.5, "color": TIER_COLORS[tier]}, fillcolor=TIER_COLORS[tier],
+                   hovertemplate=f"{TIER_LABELS[tier]}: %{{y:.0%}}<extra>{WEEK_HOVER}</extra>")
+        for tier in TIERS
+    ])
+    figure.update_yaxes(range=[0, 1], tickformat=".0%")
+    return _finish(figure, 320, None if len(kpis) else "No weeks with logins yet")
+
+
+def lead_trail_share(kpis: pd.DataFrame) -> go.Figure:
+    """Share of the week's new-business deals that have a lead trail (no bar: no new deals)."""
+    counts = kpis[["deals_with_lead_trail", "new_business_deals"]].fillna(0).astype(int)
+    figure = go.Figure(go.Bar(
+        x=kpis["period_end_on"], y=kpis["lead_trail_share"], marker_color="#0f766e",
+        customdata=counts.to_numpy(), name="With a lead trail",
+        hovertemplate=f"%{{y:.0%}}: %{{customdata[0]}} of %{{customdata[1]}} deals<extra>{WEEK_HOVER}</extra>",
+    ))
+    figure.update_yaxes(range=[0, 1], tickformat=".0%")
+    return _finish(figure, 320, None if kpis["new_business_deals"].fillna(0).sum() else "No new-business deals yet")
+
+
+def tier_distribution(tiers: pd.DataFrame) -> go.Figure:
+    """How many measured users are in each tier this week."""
+    total = int(tiers["users"].sum())
+    shares = tiers["users"] / total if total else tiers["users"] * 0.0
+    figure = go.Figure(go.Bar(
+        x=[TIER_LABELS[t] for t in tiers["tier"]], y=tiers["users"],
+        marker_color=[TIER_COLORS[t] for t in tiers["tier"]],
+        text=[f"{n} ({s:.0%})" for n, s in zip(tiers["users"], shares)], textposition="outside",
+        cliponaxis=False, hovertemplate="%{x}: %{y} users<extra></extra>",
+    ))
+    figure.update_yaxes(rangemode="tozero", title="users")
+    return _finish(figure, 320, None if total else "No measured users this week")
+
+
+def team_scores(teams: pd.DataFrame) -> go.Figure:
+    """Each team's median score (bar) with its manager's own score (diamond), lowest team at the bottom."""
+    ordered = teams.sort_values(["team_median_score", "manager_name"], ascending=[True, False])
+    names = [label(n) for n in ordered["manager_name"]]
+    figure = go.Figure([
+        go.Bar(y=names, x=ordered["team_median_score"], orientation="h", name="Team median score",
+               marker_color="#93c5fd", customdata=ordered["team_members"],
+               hovertemplate="%{y}'s team: median %{x:.0f} (%{customdata} people)<extra></extra>"),
+        go.Scatter(y=names, x=ordered["manager_score"], mode="markers", name="Manager's own score",
+                   marker={"symbol": "diamond", "size": 14, "color": "#1e3a8a", "line": {"color": "white", "width": 1}},
+                   hovertemplate="%{y} (manager): %{x:.0f}<extra></extra>"),
+    ])
+    figure.update_xaxes(range=[0, 105], title="adoption score (0-100)")
+    return _finish(figure, 120 + 34 * len(ordered), None if len(ordered) else "No teams this week")
+
+
+def flags_by_team(flags: pd.DataFrame) -> go.Figure:
+    """Flags holding per team, stacked by severity; the team with most at the top."""
+    counts = flags.pivot_table(index="team", columns="severity", values="user_id", aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
+    counts = counts.assign(total=counts.sum(axis=1)).sort_values(["total"], ascending=True)
+    names = [label(n) for n in counts.index]
+    figure = go.Figure([
+        go.Bar(y=names, x=counts[severity], orientation="h", name=SEVERITY_LABELS[severity],
+               marker_color=SEVERITY_COLORS[severity],
+               hovertemplate=f"%{{y}}: %{{x}} {SEVERITY_LABELS[severity].lower()} flags<extra></extra>")
+        for severity in SEVERITIES
+    ])
+    figure.update_layout(barmode="stack")
+    few = counts.empty or counts["total"].max() <= 10
+    figure.update_xaxes(title="flags", rangemode="tozero", dtick=1 if few else None)  # no half flags
+    return _finish(figure, 120 + 34 * len(counts), None if len(counts) else "No one is flagged this week")
+
+
+def logins_by_day(logins: pd.DataFrame) -> go.Figure:
+    """Login attempts per day: people, integrations and sync clients, failures."""
+    figure = go.Figure([
+        go.Bar(x=logins["login_date"], y=logins[column], name=name, marker_color=color,
+               hovertemplate=f"%{{y}} {name.lower()}<extra>%{{x|%a %d %b %Y}}</extra>")
+        for column, (name, color) in LOGIN_KINDS.items()
+    ])
+    figure.update_layout(barmode="stack", bargap=0.15)
+    figure.update_yaxes(title="logins")
+    return _finish(figure, 340, None if len(logins) else "No logins on record")
+
+
+def logins_by_app(logins: pd.DataFrame) -> go.Figure:
+    """Login attempts per application and platform over the login window, most at the top."""
+    ordered = logins.iloc[::-1]
+    names = [f"{label(a)} · {label(p)}" for a, p in zip(ordered["application"], ordered["platform"])]
+    figure = go.Figure([
+        go.Bar(y=names, x=ordered[column], orientation="h", name=name, marker_color=color,
+               hovertemplate=f"%{{y}}: %{{x}} {name.lower()}<extra></extra>")
+        for column, (name, color) in LOGIN_KINDS.items()
+    ])
+    figure.update_layout(barmode="stack")
+    figure.update_xaxes(title="logins")
+    return _finish(figure, 120 + 34 * len(ordered), None if len(ordered) else "No logins in the window")
+
+
+def build_charts(data: ReportData) -> dict[str, Chart]:
+    """Every chart of the report, keyed by the id its container gets in the page."""
+    return {
+        "weekly-active-users": Chart(
+            "Weekly active users",
+            "People who logged in themselves (browser, SSO or mobile) at least once in the week.",
+            weekly_active_users(data.kpis)),
+        "tier-shares": Chart(
+            "Share of users per tier",
+            "Champion 80+, healthy 60-79, at risk 30-59, silent under 30 or with a critical flag.",
+            tier_shares(data.kpis)),
+        "lead-trail-share": Chart(
+            "New-business deals with a lead trail",
+            "Deals that began as a lead or with logged activity, not typed in as a deal. No bar: no new deals that week.",
+            lead_trail_share(data.kpis)),
+        "tier-distribution": Chart(
+            "Tier distribution this week",
+            "Measured users in each tier for the week ending on the as-of date.",
+            tier_distribution(data.tiers)),
+        "team-scores": Chart(
+            "Each team beside its manager",
+            "Bar: the team's median adoption score. Diamond: the manager's own score. "
+            "Teams follow their leader's example.",
+            team_scores(data.teams)),
+        "flags-by-team": Chart(
+            "Silent non-use flags by team",
+            "Flags holding on the as-of date; the list below says who and why.",
+            flags_by_team(data.flags)),
+        "logins-by-day": Chart(
+            "Login activity by day",
+            "Every login attempt: people at work, integrations and sync clients that log in by themselves, failures.",
+            logins_by_day(data.logins_by_day)),
+        "logins-by-app": Chart(
+            "Logins by application and platform",
+            f"The last {LOGIN_WINDOW_DAYS} days, up to the as-of date.",
+            logins_by_app(data.logins_by_app)),
+    }

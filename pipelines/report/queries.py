@@ -1,0 +1,134 @@
+"""What the adoption report shows, read from the marts of a DuckDB connection into plain frames.
+
+Everything is read as of the marts' own date (the week ending on `as_of_date`), never the day
+the report happens to be built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+TIERS = ("champion", "healthy", "at_risk", "silent")
+SEVERITIES = ("critical", "warn", "info")
+LOGIN_WINDOW_DAYS = 28  # the contract's usage window (`window_days`)
+NO_MANAGER = "No manager"
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """The report's inputs, one frame per picture or list."""
+
+    as_of: dt.date
+    kpis: pd.DataFrame
+    """org_adoption_kpis, one row per week from the first week with logins, oldest first."""
+    tiers: pd.DataFrame
+    """`tier`, `users`: this week's tier distribution, every tier present, in TIERS order."""
+    teams: pd.DataFrame
+    """team_adoption this week, one row per manager, by manager name."""
+    flags: pd.DataFrame
+    """silent_non_use with its `team` (the manager's name), by team, severity and user."""
+    flag_deals: pd.DataFrame
+    """The deals behind each user's `unlogged_leads` and `deal_logged_at_close` flag."""
+    logins_by_day: pd.DataFrame
+    """`login_date`, `interactive`, `other_successful`, `failed` over the whole history."""
+    logins_by_app: pd.DataFrame
+    """Logins by `application` and `platform` in the login window, most first."""
+
+
+def login_window_start(as_of: dt.date) -> dt.date:
+    """First day of the LOGIN_WINDOW_DAYS-day window that ends on (and includes) `as_of`."""
+    return as_of - dt.timedelta(days=LOGIN_WINDOW_DAYS - 1)
+
+
+def as_of_date(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The last day of the marts' current week (the `as_of_date` the marts were built for)."""
+    (as_of,) = con.execute(
+        "SELECT max(week_ending_on) FROM marts.user_adoption_scorecard WHERE is_current_week"
+    ).fetchone()
+    if as_of is None:
+        raise ValueError(
+            "marts.user_adoption_scorecard has no current week: there is nothing to report. "
+            "Run adoption_refresh on an org with active Standard users first."
+        )
+    return as_of
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    return con.execute(sql, params or []).df()
+
+
+def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
+    """Read every frame the report needs from the `marts` schema."""
+    as_of = as_of_date(con)
+    tiers = _frame(
+        con,
+        "SELECT tier, count(*) AS users FROM marts.user_adoption_scorecard WHERE week_ending_on = ? GROUP BY tier",
+        [as_of],
+    )
+    severity_rank = "CASE s.severity " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(SEVERITIES)) + " END"
+    login_sums = (
+        "CAST(sum(interactive_logins) AS BIGINT) AS interactive, "
+        "CAST(sum(successful_logins - interactive_logins) AS BIGINT) AS other_successful, "
+        "CAST(sum(failed_logins) AS BIGINT) AS failed"
+    )
+    deal_columns = "owner_id AS user_id, opportunity_name, stage_name, amount, created_on, close_date, reason"
+    return ReportData(
+        as_of=as_of,
+        kpis=_frame(
+            con,
+            "SELECT period_start_on, period_end_on, measured_users, weekly_active_users, champion_share, "
+            "healthy_share, at_risk_share, silent_share, average_score, new_business_deals, "
+            "deals_with_lead_trail, lead_trail_share, open_flags, flags_opened, flags_closed "
+            "FROM marts.org_adoption_kpis WHERE period_type = 'week' AND period_end_on <= ? "
+            # weeks that end before the first login on record measure nothing but missing history
+            "AND period_end_on >= (SELECT min(login_date) FROM marts.login_activity_daily) "
+            "ORDER BY period_end_on",
+            [as_of],
+        ),
+        tiers=(
+            tiers.set_index("tier").reindex(list(TIERS), fill_value=0).rename_axis("tier").reset_index()
+        ),
+        teams=_frame(
+            con,
+            "SELECT manager_id, manager_name, manager_role_name, team_members, team_median_score, "
+            "team_average_score, manager_score, manager_tier, manager_score_minus_team_median, "
+            "silent_members, weekly_active_members, open_flags "
+            "FROM marts.team_adoption WHERE week_ending_on = ? ORDER BY manager_name, manager_id",
+            [as_of],
+        ),
+        flags=_frame(
+            con,
+            "SELECT s.user_id, s.user_name, s.manager_id, "
+            f"CASE WHEN s.manager_id IS NULL THEN '{NO_MANAGER}' ELSE coalesce(t.manager_name, s.manager_id) END AS team, "
+            "s.flag, s.severity, s.metric_value, s.threshold, s.evidence, s.first_flagged_on "
+            "FROM marts.silent_non_use s "
+            "LEFT JOIN marts.team_adoption t ON t.manager_id = s.manager_id AND t.week_ending_on = ? "
+            f"ORDER BY team, {severity_rank}, s.user_name, s.flag",
+            [as_of],
+        ),
+        flag_deals=_frame(
+            con,
+            f"SELECT {deal_columns}, 'unlogged_leads' AS flag FROM marts.unlogged_opportunities "
+            "WHERE is_behind_unlogged_leads "
+            f"UNION ALL SELECT {deal_columns}, 'deal_logged_at_close' AS flag FROM marts.unlogged_opportunities "
+            "WHERE is_behind_deal_logged_at_close "
+            "ORDER BY user_id, flag, created_on, opportunity_name",
+        ),
+        logins_by_day=_frame(
+            con,
+            f"SELECT login_date, {login_sums} FROM marts.login_activity_daily "
+            "WHERE login_date <= ? GROUP BY login_date ORDER BY login_date",
+            [as_of],
+        ),
+        logins_by_app=_frame(
+            con,
+            f"SELECT application, platform, {login_sums} FROM marts.login_activity_daily "
+            "WHERE login_date BETWEEN ? AND ? GROUP BY application, platform "
+            "ORDER BY sum(logins) DESC, application, platform",
+            [login_window_start(as_of), as_of],
+        ),
+    )

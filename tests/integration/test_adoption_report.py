@@ -1,0 +1,174 @@
+"""The adoption report after a real run (sample org, dbt, gates, publish), read in headless Chromium.
+
+One module fixture runs the pipeline twice on a small org: a good run that publishes and writes
+the report, then a run that a gate stops. Every test reads what those two runs left.
+"""
+
+import html
+import os
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from conftest import SMALL
+from dagster_dbt import DbtCliResource
+
+from pipelines.assets.checks import quality_checks
+from pipelines.assets.extract import extract_assets
+from pipelines.assets.models import adoption_models
+from pipelines.assets.publish import marts_export
+from pipelines.exports import ExportDir
+from pipelines.assets.report import adoption_report
+from pipelines.dbt_project import dbt_project
+from pipelines.publish import DATABASE_NAME
+from pipelines.report.render import sentence
+from pipelines.salesforce.resource import SalesforceResource
+from pipelines.sample_org.org import SampleOrg
+from pipelines.warehouse import DuckDBWarehouse
+
+REPORT = dg.AssetKey(["publish", "adoption_report"])
+CHARTS = ["weekly-active-users", "tier-shares", "lead-trail-share", "tier-distribution", "team-scores",
+          "flags-by-team", "logins-by-day", "logins-by-app"]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def materialization(result: dg.ExecuteInProcessResult, key: dg.AssetKey):
+    return next((e.materialization for e in result.get_asset_materialization_events() if e.asset_key == key), None)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """(good run, report bytes after it, run stopped by a gate, report path, published DuckDB)."""
+    folder = tmp_path_factory.mktemp("report")
+    database, exports = folder / "flywheel.duckdb", folder / "exports"
+    with SampleOrg.from_generator(SMALL) as org, pytest.MonkeyPatch.context() as env:
+        env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
+        env.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
+
+        def run() -> dg.ExecuteInProcessResult:
+            return dg.materialize(
+                [*extract_assets, adoption_models, marts_export, adoption_report, *quality_checks],
+                instance=dg.DagsterInstance.ephemeral(),
+                raise_on_error=False,
+                resources={
+                    "salesforce": SalesforceResource(instance_url=org.url, access_token=org.issue_token()),
+                    "duckdb": DuckDBWarehouse(database=str(database)),
+                    "dbt": DbtCliResource(project_dir=dbt_project),
+                    "exports": ExportDir(path=str(exports)),
+                },
+            )
+
+        good = run()
+        path = Path(materialization(good, REPORT).metadata["path"].value)
+        good_bytes = path.read_bytes()
+        org.store.upsert("Lead", [{"Id": "00Q-not-an-id", "LastName": "X", "Company": "Y",
+                                   "Status": "Open - Not Contacted"}])
+        stopped = run()
+    return good, good_bytes, stopped, path, exports / "current" / DATABASE_NAME
+
+
+@pytest.fixture(scope="module")
+def published(runs):
+    """Team names and evidence sentences as published, to look for in the report."""
+    *_, database = runs
+    with duckdb.connect(str(database), read_only=True) as con:
+        teams = [n for (n,) in con.execute(
+            "SELECT DISTINCT manager_name FROM marts.team_adoption "
+            "WHERE week_ending_on = (SELECT max(as_of_date) FROM marts.silent_non_use)").fetchall()]
+        evidence = [e for (e,) in con.execute("SELECT evidence FROM marts.silent_non_use ORDER BY user_id, flag").fetchall()]
+    assert teams and evidence, "the small org should have teams and flags to show"
+    return teams, evidence
+
+
+def test_the_report_is_written_after_publishing_with_its_metadata(runs):
+    good, good_bytes, _, path, _ = runs
+    assert good.success
+    metadata = {k: v.value for k, v in materialization(good, REPORT).metadata.items()}
+    assert path == path.parents[1] / "report" / "adoption_report.html" and path.parents[1].name == "exports"
+    assert metadata["as_of_date"] == "2026-11-15"
+    assert metadata["charts"] == len(CHARTS)
+    assert metadata["bytes"] == len(good_bytes) > 1_000_000  # plotly.js is inside
+    assert [p.name for p in path.parent.iterdir()] == ["adoption_report.html"]  # no temporary file left
+
+
+def test_a_run_stopped_by_a_gate_leaves_the_last_good_report_untouched(runs):
+    _, good_bytes, stopped, path, _ = runs
+    assert not stopped.success
+    assert materialization(stopped, REPORT) is None
+    assert path.read_bytes() == good_bytes
+
+
+def test_the_report_shows_every_team_and_every_evidence_sentence_published(runs, published):
+    *_, path, _ = runs
+    page = path.read_text(encoding="utf-8")
+    teams, evidence = published
+    for team in teams:
+        assert html.escape(team) in page, team
+    for words in evidence:
+        assert html.escape(sentence(words)) in page, words
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium through playwright, or a skip (a failure when CI requires the browser)."""
+    required = os.environ.get("FLYWHEEL_REQUIRE_BROWSER") == "1"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        reason = "playwright is not installed (pip install -e '.[dev]')"
+        pytest.fail(reason) if required else pytest.skip(reason)
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)"
+        pytest.fail(reason) if required else pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+RENDERED_MARKS = """
+divs => divs.map(d => [d.id, [...d.querySelectorAll('svg.main-svg .trace path')]
+    .filter(p => { const box = p.getBBox(); return box.width > 0 || box.height > 0; }).length])
+"""
+
+OVERFLOWING = """
+divs => divs.filter(d => d.querySelector('svg.main-svg').getBoundingClientRect().right
+                         > d.closest('.card').getBoundingClientRect().right).map(d => d.id)
+"""
+
+
+def test_the_report_renders_in_headless_chromium_without_errors_or_network(chromium, runs, published):
+    *_, path, _ = runs
+    teams, evidence = published
+    errors, outside = [], []
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+    page.route("**/*", lambda route: (outside.append(route.request.url), route.abort())
+               if not route.request.url.startswith(("file:", "data:", "blob:")) else route.continue_())
+    page.goto(path.as_uri())
+    page.wait_for_function(
+        "[...document.querySelectorAll('.plotly-graph-div')].every(d => d.querySelector('svg.main-svg .trace'))",
+        timeout=30_000,
+    )
+    marks = dict(page.eval_on_selector_all(".plotly-graph-div", RENDERED_MARKS))
+    overflowing = page.eval_on_selector_all(".plotly-graph-div", OVERFLOWING)  # as first drawn
+    text = page.inner_text("body")
+    # the whole page in one viewport and every chart redrawn for it, then the picture
+    page.set_viewport_size({"width": 1280, "height": page.evaluate("document.documentElement.scrollHeight")})
+    page.evaluate("Promise.all([...document.querySelectorAll('.plotly-graph-div')].map(d => Plotly.Plots.resize(d)))")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "adoption_report.png"), full_page=True)
+    page.close()
+    assert errors == [] and outside == []
+    assert overflowing == []  # every chart fits in its card
+    assert list(marks) == CHARTS
+    assert all(n > 0 for n in marks.values()), marks  # every chart drew bars, lines or areas
+    assert "As of 15 Nov 2026" in text
+    assert teams[0] in text and sentence(evidence[0]) in text

@@ -1,0 +1,185 @@
+"""The adoption report's pure pieces on a tiny hand-made set of marts: queries, figures, HTML."""
+
+import datetime as dt
+import math
+from html.parser import HTMLParser
+
+import duckdb
+import pytest
+
+from pipelines.report.figures import TIER_COLORS, build_charts, flags_by_team, team_scores, tier_distribution
+from pipelines.report.queries import NO_MANAGER, as_of_date, read_report_data
+from pipelines.report.render import render_report, write_report
+
+AS_OF = dt.date(2026, 11, 15)
+EVIL_EVIDENCE = 'logged in on 19 of the last 28 days and recorded nothing <script>alert("evidence")</script>'
+
+MARTS = """
+CREATE SCHEMA marts;
+CREATE TABLE marts.user_adoption_scorecard AS SELECT * FROM (VALUES
+    ('u1', DATE '2026-11-15', true, 'champion'), ('u2', DATE '2026-11-15', true, 'champion'),
+    ('u3', DATE '2026-11-15', true, 'silent'), ('u1', DATE '2026-11-08', false, 'silent')
+) t(user_id, week_ending_on, is_current_week, tier);
+CREATE TABLE marts.org_adoption_kpis AS SELECT * FROM (VALUES
+    ('week', DATE '2026-10-05', DATE '2026-10-11', 3, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0, 0, NULL, 3, 3, 0),
+    ('week', DATE '2026-11-02', DATE '2026-11-08', 3, 2.0, 0.0, 0.0, 0.0, 1.0, 20.0, 2, 1, 0.5, 3, 0, 0),
+    ('week', DATE '2026-11-09', DATE '2026-11-15', 3, 3.0, 0.667, 0.0, 0.0, 0.333, 70.0, 4, 3, 0.75, 4, 2, 1),
+    ('month', DATE '2026-11-01', DATE '2026-11-15', 3, 2.5, 0.667, 0.0, 0.0, 0.333, 70.0, 6, 4, 0.667, 4, 2, 1)
+) t(period_type, period_start_on, period_end_on, measured_users, weekly_active_users, champion_share,
+    healthy_share, at_risk_share, silent_share, average_score, new_business_deals, deals_with_lead_trail,
+    lead_trail_share, open_flags, flags_opened, flags_closed);
+CREATE TABLE marts.team_adoption AS SELECT * FROM (VALUES
+    ('m1', DATE '2026-11-15', 'Mateo Evans', 'Sales Manager', 2, 80.0, 75.0, 40.0, 'at_risk', -40.0, 1, 2, 3),
+    ('m2', DATE '2026-11-15', '<b>Boss</b>', 'VP Sales', 1, 95.0, 95.0, NULL, NULL, NULL, 0, 1, 1),
+    ('m1', DATE '2026-11-08', 'Mateo Evans', 'Sales Manager', 2, 10.0, 10.0, 5.0, 'silent', -5.0, 2, 0, 3)
+) t(manager_id, week_ending_on, manager_name, manager_role_name, team_members, team_median_score,
+    team_average_score, manager_score, manager_tier, manager_score_minus_team_median, silent_members,
+    weekly_active_members, open_flags);
+CREATE TABLE marts.silent_non_use AS SELECT * FROM (VALUES
+    ('u2', 'Zoe Young', 'm1', 'unlogged_leads', 'warn', 1.0, 0.6, '2 of 2 new-business opportunities have no lead', DATE '2026-11-01'),
+    ('u3', 'Ana <i>Alvarez</i>', 'm1', 'login_only', 'critical', 19.0, 4.0, '__EVIL__', DATE '2026-11-08'),
+    ('u4', 'Bo Berg', 'm2', 'batch_entry', 'info', 0.9, 0.6, 'created 40 records, 36 of them in bursts', DATE '2026-11-15'),
+    ('u5', 'Cy Cole', NULL, 'dormant', 'critical', 20.0, 14.0, 'no interactive login in the last 20 days', DATE '2026-11-15')
+) t(user_id, user_name, manager_id, flag, severity, metric_value, threshold, evidence, first_flagged_on);
+CREATE TABLE marts.unlogged_opportunities AS SELECT * FROM (VALUES
+    ('u2', 'Deal A', 'Prospecting', 1000.0, DATE '2026-10-01', DATE '2026-12-01', 'no lead converted into it', true, false),
+    ('u2', 'Deal B', 'Closed Won', 2000.0, DATE '2026-10-02', DATE '2026-10-03', 'created 1 day before close', true, true)
+) t(owner_id, opportunity_name, stage_name, amount, created_on, close_date, reason,
+    is_behind_unlogged_leads, is_behind_deal_logged_at_close);
+CREATE TABLE marts.login_activity_daily AS SELECT * FROM (VALUES
+    (DATE '2026-11-03', 'Browser', 'Mac OSX', 10, 9, 8, 1),
+    (DATE '2026-11-03', 'Salesforce for Outlook', '(none)', 5, 5, 0, 0),
+    (DATE '2026-11-14', 'Browser', 'Mac OSX', 6, 6, 6, 0),
+    (DATE '2026-10-18', 'Browser', 'Windows 10', 4, 4, 4, 0),
+    (DATE '2026-11-16', 'Browser', 'Mac OSX', 99, 99, 99, 0)
+) t(login_date, application, platform, logins, successful_logins, interactive_logins, failed_logins);
+"""
+
+
+@pytest.fixture
+def marts():
+    with duckdb.connect() as con:
+        con.execute(MARTS.replace("__EVIL__", EVIL_EVIDENCE.replace("'", "''")))
+        yield con
+
+
+@pytest.fixture
+def data(marts):
+    return read_report_data(marts)
+
+
+def test_the_report_is_as_of_the_current_week_of_the_scorecard(marts):
+    assert as_of_date(marts) == AS_OF
+    marts.execute("DELETE FROM marts.user_adoption_scorecard")
+    with pytest.raises(ValueError, match="no current week"):
+        as_of_date(marts)
+
+
+def test_weeks_run_from_the_first_login_to_the_as_of_date(data):
+    # the week ending 2026-10-11 is before the first login (2026-10-18); months are not weeks
+    assert [d.date() for d in data.kpis["period_end_on"]] == [dt.date(2026, 11, 8), AS_OF]
+
+
+def test_every_tier_is_counted_this_week_even_when_empty(data):
+    assert data.tiers.to_dict("list") == {"tier": ["champion", "healthy", "at_risk", "silent"], "users": [2, 0, 0, 1]}
+
+
+def test_flags_come_by_team_most_severe_first_and_without_a_manager_under_their_own_heading(data):
+    assert list(zip(data.flags["team"], data.flags["flag"])) == [
+        ("<b>Boss</b>", "batch_entry"),
+        ("Mateo Evans", "login_only"),
+        ("Mateo Evans", "unlogged_leads"),
+        (NO_MANAGER, "dormant"),
+    ]
+    deals = data.flag_deals
+    assert sorted(zip(deals["opportunity_name"], deals["flag"])) == [
+        ("Deal A", "unlogged_leads"), ("Deal B", "deal_logged_at_close"), ("Deal B", "unlogged_leads")]
+
+
+def test_logins_split_people_from_integrations_and_failures(data):
+    by_day = data.logins_by_day.set_index(data.logins_by_day["login_date"].dt.date)
+    assert by_day.loc[dt.date(2026, 11, 3)].to_dict() | {"login_date": None} == {
+        "login_date": None, "interactive": 8, "other_successful": 6, "failed": 1}
+    assert dt.date(2026, 11, 16) not in by_day.index  # after the as-of date
+    # the 28-day window (2026-10-19 … 2026-11-15) leaves out the login of 2026-10-18
+    apps = data.logins_by_app
+    assert list(zip(apps["application"], apps["platform"], apps["interactive"])) == [
+        ("Browser", "Mac OSX", 14), ("Salesforce for Outlook", "(none)", 0)]
+
+
+def test_tier_distribution_shows_each_tier_in_its_colour_with_its_share(data):
+    [bar] = tier_distribution(data.tiers).data
+    assert list(bar.x) == ["Champion", "Healthy", "At risk", "Silent"]
+    assert list(bar.y) == [2, 0, 0, 1]
+    assert list(bar.text) == ["2 (67%)", "0 (0%)", "0 (0%)", "1 (33%)"]
+    assert bar.marker.color[3] == TIER_COLORS["silent"]
+
+
+def test_team_scores_put_each_manager_beside_the_team_lowest_team_at_the_bottom(data):
+    team_bar, manager = team_scores(data.teams).data
+    assert list(team_bar.y) == ["Mateo Evans", "&lt;b&gt;Boss&lt;/b&gt;"]  # a name is shown, not read as markup
+    assert list(team_bar.x) == [80.0, 95.0]
+    assert manager.x[0] == 40.0 and math.isnan(manager.x[1])  # the VP is not measured
+
+
+def test_flags_by_team_counts_each_severity(data):
+    figure = flags_by_team(data.flags)
+    counts = {trace.name: dict(zip(trace.y, trace.x)) for trace in figure.data}
+    assert counts["Critical"] == {"&lt;b&gt;Boss&lt;/b&gt;": 0, NO_MANAGER: 1, "Mateo Evans": 1}
+    assert counts["Warning"]["Mateo Evans"] == 1 and counts["Info"]["&lt;b&gt;Boss&lt;/b&gt;"] == 1
+
+
+def test_a_chart_without_data_says_so(data):
+    figure = flags_by_team(data.flags.iloc[0:0])
+    assert [a.text for a in figure.layout.annotations] == ["No one is flagged this week"]
+
+
+class Tags(HTMLParser):
+    """Every tag's attributes (script bodies are text to the parser, not tags)."""
+
+    def __init__(self):
+        super().__init__()
+        self.attributes: list[tuple[str, str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.attributes += [(tag, name, value) for name, value in attrs]
+
+
+@pytest.fixture
+def page(data):
+    return render_report(data, build_charts(data), dt.datetime(2026, 11, 16, 7, 30, tzinfo=dt.timezone.utc))
+
+
+def test_evidence_and_names_are_escaped(page):
+    assert '<script>alert("evidence")' not in page
+    assert "&lt;script&gt;alert(&#34;evidence&#34;)&lt;/script&gt;" in page
+    assert "<b>Boss</b>" not in page and "&lt;b&gt;Boss&lt;/b&gt;" in page
+    assert "<i>Alvarez</i>" not in page and "Ana &lt;i&gt;Alvarez&lt;/i&gt;" in page
+
+
+def test_the_page_is_self_contained(page):
+    tags = Tags()
+    tags.feed(page)
+    assert [a for a in tags.attributes if a[1] == "src"] == []
+    assert all(value.startswith("#") for _, name, value in tags.attributes if name == "href")
+    assert page.count("* plotly.js v") == 1
+
+
+def test_the_page_says_when_and_holds_every_chart_and_list(page, data):
+    assert "As of <strong>15 Nov 2026</strong>" in page and "Built 16 Nov 2026 07:30 UTC" in page
+    for key in build_charts(data):
+        assert f'id="{key}"' in page
+    assert "Logged in on 19 of the last 28 days and recorded nothing" in page  # evidence as a sentence
+    assert "The 2 deals behind it" in page and "Deal B" in page
+    assert "Mateo Evans&#39;s team" in page and "Without a manager" in page
+
+
+def test_write_report_replaces_the_file_whole_or_not_at_all(tmp_path):
+    path = tmp_path / "report" / "adoption_report.html"
+    write_report("<p>first</p>", path)
+    write_report("<p>second</p>", path)
+    assert path.read_text() == "<p>second</p>"
+    with pytest.raises(TypeError):
+        write_report(b"not text", path)  # fails while writing
+    assert path.read_text() == "<p>second</p>"
+    assert [p.name for p in path.parent.iterdir()] == ["adoption_report.html"]  # no temporary left behind
