@@ -6,7 +6,7 @@ extraction asks `describe` and takes what it finds, as it must with any org.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Salesforce field types used here, and the DuckDB type the org stores each in.
 STORAGE_TYPES: dict[str, str] = {

@@ -40,3 +40,34 @@ def client(org):
 def warehouse(tmp_path):
     with duckdb.connect(str(tmp_path / "flywheel.duckdb")) as con:
         yield con
+
+
+def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = None):
+    """Every asset and check of `adoption_refresh`, in process, against `org`; failures are
+    returned in the result, not raised. The caller sets REQUESTS_CA_BUNDLE and FLYWHEEL_DUCKDB_PATH."""
+    import dagster as dg
+    from dagster_dbt import DbtCliResource
+
+    from pipelines.assets.checks import quality_checks
+    from pipelines.assets.extract import extract_assets
+    from pipelines.assets.models import adoption_models
+    from pipelines.assets.publish import marts_export
+    from pipelines.assets.quality import data_docs
+    from pipelines.assets.report import adoption_report
+    from pipelines.dbt_project import dbt_project
+    from pipelines.exports import ExportDir
+    from pipelines.salesforce.resource import SalesforceResource
+    from pipelines.warehouse import DuckDBWarehouse
+
+    return dg.materialize(
+        [*extract_assets, adoption_models, data_docs, marts_export, adoption_report, *quality_checks],
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        run_config=run_config,
+        resources={
+            "salesforce": SalesforceResource(instance_url=org.url, access_token=org.issue_token()),
+            "duckdb": DuckDBWarehouse(database=str(database)),
+            "dbt": DbtCliResource(project_dir=dbt_project),
+            "exports": ExportDir(path=str(exports)),
+        },
+    )

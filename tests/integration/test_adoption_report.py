@@ -11,21 +11,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import SMALL
-from dagster_dbt import DbtCliResource
+from conftest import SMALL, run_pipeline
 
-from pipelines.assets.checks import quality_checks
-from pipelines.assets.extract import extract_assets
-from pipelines.assets.models import adoption_models
-from pipelines.assets.publish import marts_export
-from pipelines.exports import ExportDir
-from pipelines.assets.report import adoption_report
-from pipelines.dbt_project import dbt_project
 from pipelines.publish import DATABASE_NAME
 from pipelines.report.render import sentence
-from pipelines.salesforce.resource import SalesforceResource
 from pipelines.sample_org.org import SampleOrg
-from pipelines.warehouse import DuckDBWarehouse
 
 REPORT = dg.AssetKey(["publish", "adoption_report"])
 CHARTS = ["weekly-active-users", "tier-shares", "lead-trail-share", "tier-distribution", "team-scores",
@@ -50,17 +40,7 @@ def runs(tmp_path_factory):
         env.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
 
         def run() -> dg.ExecuteInProcessResult:
-            return dg.materialize(
-                [*extract_assets, adoption_models, marts_export, adoption_report, *quality_checks],
-                instance=dg.DagsterInstance.ephemeral(),
-                raise_on_error=False,
-                resources={
-                    "salesforce": SalesforceResource(instance_url=org.url, access_token=org.issue_token()),
-                    "duckdb": DuckDBWarehouse(database=str(database)),
-                    "dbt": DbtCliResource(project_dir=dbt_project),
-                    "exports": ExportDir(path=str(exports)),
-                },
-            )
+            return run_pipeline(org, database, exports)
 
         good = run()
         path = Path(materialization(good, REPORT).metadata["path"].value)

@@ -7,20 +7,13 @@ import dagster as dg
 import duckdb
 import orjson
 import pytest
-from dagster_dbt import DbtCliResource
 
-from pipelines.assets.checks import check_result, quality_checks
-from pipelines.assets.extract import extract_assets
-from pipelines.assets.models import adoption_models
-from pipelines.assets.publish import marts_export
-from pipelines.assets.quality import data_docs
-from pipelines.exports import ExportDir
-from pipelines.dbt_project import dbt_project
+from conftest import run_pipeline
+
+from pipelines.assets.checks import check_result
 from pipelines.publish import sha256
 from pipelines.quality.cross_checks import run_cross_checks
 from pipelines.quality.gx_gate import Failure, GateResult
-from pipelines.salesforce.resource import SalesforceResource
-from pipelines.warehouse import DuckDBWarehouse
 
 
 @pytest.fixture
@@ -30,18 +23,7 @@ def pipeline(org, tmp_path, monkeypatch):
     monkeypatch.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
 
     def run(run_config: dict | None = None) -> dg.ExecuteInProcessResult:
-        return dg.materialize(
-            [*extract_assets, adoption_models, data_docs, marts_export, *quality_checks],
-            instance=dg.DagsterInstance.ephemeral(),
-            raise_on_error=False,
-            run_config=run_config,
-            resources={
-                "salesforce": SalesforceResource(instance_url=org.url, access_token=org.issue_token()),
-                "duckdb": DuckDBWarehouse(database=str(database)),
-                "dbt": DbtCliResource(project_dir=dbt_project),
-                "exports": ExportDir(path=str(exports)),
-            },
-        )
+        return run_pipeline(org, database, exports, run_config)
 
     return run, database, exports
 
