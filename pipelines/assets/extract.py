@@ -9,7 +9,7 @@ from pipelines.warehouse import DuckDBWarehouse
 from pipelines.extract.columns import MissingRequiredField
 from pipelines.extract.pages import MalformedRecord
 from pipelines.extract.raw_store import MalformedValue
-from pipelines.extract.sync import SyncReport, sync_object
+from pipelines.extract.sync import InvalidConfiguration, SyncReport, parse_start_date, sync_object
 from pipelines.salesforce.auth import SalesforceLoginError
 from pipelines.salesforce.client import RequestLimitExceeded, SalesforceApiError
 from pipelines.salesforce.objects import OBJECTS, ObjectSpec
@@ -31,6 +31,11 @@ class ExtractConfig(dg.Config):
     """Records per REST page asked for (Salesforce allows 200–2,000; it may send fewer)."""
     bulk_threshold: int = 100_000
     """A first load or full refresh of at least this many records uses Bulk API 2.0 (0: never)."""
+    start_date: str = ""
+    """YYYY-MM-DD: a first load or full refresh reads records from this date on (empty: all)."""
+    extra_fields: list[str] = []
+    """More fields of this object to extract, e.g. custom fields (`Region__c`); each is checked
+    against the org's describe, and one the org lacks is skipped and reported."""
 
 
 def report_metadata(report: SyncReport, table_rows: int) -> dict[str, object]:
@@ -87,6 +92,8 @@ def build_extract_asset(spec: ObjectSpec) -> dg.AssetsDefinition:
                 spec,
                 overlap=timedelta(minutes=config.overlap_minutes),
                 full_refresh=config.full_refresh,
+                start=parse_start_date(config.start_date),
+                extra_fields=config.extra_fields,
                 batch_size=config.batch_size,
                 bulk_threshold=config.bulk_threshold or None,
                 run_id=context.run_id,
@@ -99,7 +106,9 @@ def build_extract_asset(spec: ObjectSpec) -> dg.AssetsDefinition:
 
 
 # Errors that name what was wrong and what to do: shown as the step's failure, not a traceback.
-_EXPLAINED = (SalesforceApiError, SalesforceLoginError, MalformedRecord, MalformedValue, MissingRequiredField)
+_EXPLAINED = (
+    SalesforceApiError, SalesforceLoginError, MalformedRecord, MalformedValue, MissingRequiredField, InvalidConfiguration,
+)
 
 
 @contextmanager

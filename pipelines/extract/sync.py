@@ -12,7 +12,8 @@ import itertools
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 import duckdb
@@ -22,7 +23,7 @@ from pipelines.extract.columns import Column, plan_columns, relationship_parents
 from pipelines.extract.pages import csv_to_arrow, records_to_arrow
 from pipelines.salesforce.client import BulkRefused, QueryTimeout, SalesforceClient
 from pipelines.salesforce.objects import ObjectSpec
-from pipelines.salesforce.soql import count_since, select_since
+from pipelines.salesforce.soql import UnsafeIdentifier, count_since, identifier, select_since
 
 DEFAULT_OVERLAP = timedelta(minutes=10)
 # A first load or full refresh of at least this many records goes through Bulk API 2.0.
@@ -61,16 +62,46 @@ class SyncReport:
         return self.rows_read / self.seconds if self.seconds else 0.0
 
 
-def lower_bound(watermark: datetime | None, overlap: timedelta, full_refresh: bool) -> datetime | None:
-    """Where the next query starts: the watermark less the overlap, inclusive; None reads all."""
+class InvalidConfiguration(ValueError):
+    """A configuration value that cannot be put into a query: refused before any call."""
+
+
+def lower_bound(
+    watermark: datetime | None, overlap: timedelta, full_refresh: bool, start: datetime | None = None
+) -> datetime | None:
+    """Where the next query starts, inclusive: the watermark less the overlap; on a first load or
+    full refresh, `start` (None reads all)."""
     if full_refresh or watermark is None:
-        return None
+        return start
     return watermark - overlap
 
 
-def choose_path(since: datetime | None, records: int | None, threshold: int) -> tuple[str, str]:
+def parse_start_date(value: str) -> datetime | None:
+    """A configured start date (`YYYY-MM-DD`, UTC midnight), or None when empty. Anything else is
+    refused before it can reach a query."""
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d")
+    except ValueError:
+        raise InvalidConfiguration(f"start_date {value!r:.80} is not a date written YYYY-MM-DD.") from None
+
+
+def with_extra_fields(spec: ObjectSpec, extra_fields: Sequence[str]) -> ObjectSpec:
+    """`spec` asking for `extra_fields` too (custom fields such as `Region__c`); each must be a
+    plain field name. Like every field, one the org's describe lacks is skipped and reported."""
+    for name in extra_fields:
+        try:
+            identifier(name)
+        except UnsafeIdentifier as refused:
+            raise InvalidConfiguration(f"{spec.name} extra_fields: {refused}.") from None
+    added = tuple(f for f in dict.fromkeys(extra_fields) if f not in spec.fields)
+    return replace(spec, fields=spec.fields + added) if added else spec
+
+
+def choose_path(incremental: bool, records: int | None, threshold: int) -> tuple[str, str]:
     """REST or Bulk API 2.0, and why. Bulk only pays off for a large first load or refresh."""
-    if since is not None:
+    if incremental:
         return "REST", "incremental read"
     if records is None:
         return "REST", "Bulk API 2.0 is turned off"
@@ -86,12 +117,15 @@ def sync_object(
     *,
     overlap: timedelta = DEFAULT_OVERLAP,
     full_refresh: bool = False,
+    start: datetime | None = None,
+    extra_fields: Sequence[str] = (),
     batch_size: int = 2000,
     bulk_threshold: int | None = DEFAULT_BULK_THRESHOLD,
     run_id: str | None = None,
     log: logging.Logger | None = None,
 ) -> SyncReport:
     log = log or logging.getLogger(__name__)
+    spec = with_extra_fields(spec, extra_fields)  # refuses a crafted name before any call
     started, calls_before = time.monotonic(), client.calls
     synced_at = datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -110,16 +144,17 @@ def sync_object(
     raw_store.ensure_state_table(con)
     state = raw_store.read_state(con, spec.name)
     watermark = state.watermark if state else None
-    since = lower_bound(watermark, overlap, full_refresh)
+    incremental = watermark is not None and not full_refresh
+    since = lower_bound(watermark, overlap, full_refresh, start)
     soql = select_since(spec.name, [c.field for c in columns], spec.watermark_field, since)
-    if since is None and bulk_threshold is not None:
+    if not incremental and bulk_threshold is not None:
         try:
-            records = client.count(count_since(spec.name, spec.watermark_field, None), object_name=spec.name)
-            path, reason = choose_path(since, records, bulk_threshold)
+            records = client.count(count_since(spec.name, spec.watermark_field, since), object_name=spec.name)
+            path, reason = choose_path(incremental, records, bulk_threshold)
         except QueryTimeout:
             path, reason = "Bulk", "SELECT COUNT() timed out, so the object is large"
     else:
-        path, reason = choose_path(since, None, bulk_threshold or 0)
+        path, reason = choose_path(incremental, None, bulk_threshold or 0)
     report = SyncReport(
         object_name=spec.name, table=f"{raw_store.SCHEMA}.{spec.table}", soql=soql,
         full_refresh=full_refresh, watermark_before=watermark, missing_fields=missing,

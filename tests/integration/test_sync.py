@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from conftest import make_client
 
-from pipelines.extract.sync import sync_object
+from pipelines.extract.sync import InvalidConfiguration, parse_start_date, sync_object
 from pipelines.salesforce.client import SalesforceApiError
 from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME, ObjectSpec
 
@@ -173,3 +173,31 @@ def test_a_full_refresh_keeps_login_history_salesforce_aged_out(org, client, war
     full = sync_object(client, warehouse, spec, full_refresh=True)
     assert full.rows_vanished == 0
     assert set(aged) <= set(raw_ids(warehouse, spec))
+
+
+@pytest.mark.parametrize("crafted", ["Id FROM User WHERE Name != ''", "Region__c, (SELECT Id FROM Tasks)", "Name--"])
+def test_a_crafted_extra_field_is_refused_before_any_call(org, client, warehouse, crafted):
+    calls = client.calls
+    with pytest.raises(InvalidConfiguration, match=r"Lead extra_fields: .* is not a Salesforce field or object name"):
+        sync_object(client, warehouse, LEAD, extra_fields=[crafted])
+    assert client.calls == calls  # nothing reached the org
+    assert warehouse.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw_salesforce'"
+    ).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("crafted", ["2020-01-01T00:00:00Z OR Id != null", "2020-01-01' OR '1'='1", "yesterday"])
+def test_a_crafted_start_date_is_refused(crafted):
+    with pytest.raises(InvalidConfiguration, match="is not a date written YYYY-MM-DD"):
+        parse_start_date(crafted)
+
+
+def test_a_start_date_bounds_the_first_load_and_an_extra_field_is_read(org, client, warehouse, caplog):
+    start = datetime(2026, 11, 1)
+    report = sync_object(client, warehouse, LEAD, start=start, extra_fields=["Name", "Region__c"])
+    assert f"SystemModstamp >= {start:%Y-%m-%d}T00:00:00Z" in report.soql
+    expected = {r["Id"] for r in org.store.records("Lead", include_deleted=True)
+                if r["SystemModstamp"].replace(tzinfo=None) >= start}
+    assert set(raw_ids(warehouse, LEAD)) == expected and 0 < len(expected) < len(org_ids(org, LEAD))
+    assert report.missing_fields == ["Region__c"]  # the org has no Region__c: skipped, reported
+    assert warehouse.execute("SELECT count(*) FROM raw_salesforce.lead WHERE Name IS NOT NULL").fetchone()[0] > 0
