@@ -63,6 +63,6 @@ defs = dg.Definitions(
         ),
         "duckdb": DuckDBWarehouse(database=str(_database)),
         "dbt": DbtCliResource(project_dir=dbt_project),
-        "exports": ExportDir(path=str(settings.export_dir())),
+        "exports": ExportDir(path=str(settings.export_dir()), personal_data=settings.export_personal_data()),
     },
 )

@@ -16,6 +16,8 @@ class ExportDir(dg.ConfigurableResource):
     """Where publications and Data Docs go (`FLYWHEEL_EXPORT_DIR`, an absolute path)."""
 
     path: str
+    personal_data: bool = False
+    """Export columns holding emails and phone numbers too (`FLYWHEEL_EXPORT_PERSONAL_DATA=true`)."""
 
     @property
     def current(self) -> Path:

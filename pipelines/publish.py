@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ import duckdb
 import orjson
 
 DATABASE_NAME = "flywheel_marts.duckdb"
+# Column names that mark personal contact data: kept in the working database, left out of
+# exports unless FLYWHEEL_EXPORT_PERSONAL_DATA=true.
+PERSONAL_DATA = re.compile(r"e_?mail|phone|mobile|fax", re.IGNORECASE)
 KEEP = 3
 
 
@@ -46,6 +50,12 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def personal_columns(con: duckdb.DuckDBPyConnection, mart: str) -> list[str]:
+    """The mart's columns that hold personal contact data (emails, phone numbers)."""
+    names = [d[0] for d in con.execute(f"SELECT * FROM marts.{mart} LIMIT 0").description]
+    return [n for n in names if PERSONAL_DATA.search(n)]
+
+
 def write_publication(
     con: duckdb.DuckDBPyConnection,
     marts: list[str],
@@ -53,20 +63,25 @@ def write_publication(
     run_id: str,
     model_versions: dict[str, str],
     attachments: Mapping[str, Path] = {},
+    personal_data: bool = False,
 ) -> dict:
     """Write every file of a publication into `folder` (which must not exist), with copies of the
-    `attachments` (name in the publication → file); returns the manifest."""
+    `attachments` (name in the publication → file); returns the manifest. Columns holding
+    personal contact data are left out unless `personal_data`."""
     folder.mkdir(parents=True)
     for name, source in attachments.items():
         shutil.copyfile(source, folder / name)
     database = folder / DATABASE_NAME
+    left_out = {} if personal_data else {m: cols for m in marts if (cols := personal_columns(con, m))}
     con.execute(f"ATTACH '{database}' AS publication")
     try:
         con.execute("CREATE SCHEMA publication.marts")
         for mart in marts:
-            con.execute(f"COPY marts.{mart} TO '{folder / f'{mart}.parquet'}' (FORMAT parquet)")
-            con.execute(f"COPY marts.{mart} TO '{folder / f'{mart}.csv'}' (FORMAT csv, HEADER)")
-            con.execute(f"CREATE TABLE publication.marts.{mart} AS SELECT * FROM marts.{mart}")
+            excluded = ", ".join(f'"{c}"' for c in left_out.get(mart, []))
+            rows = f"SELECT * {f'EXCLUDE ({excluded}) ' if excluded else ''}FROM marts.{mart}"
+            con.execute(f"COPY ({rows}) TO '{folder / f'{mart}.parquet'}' (FORMAT parquet)")
+            con.execute(f"COPY ({rows}) TO '{folder / f'{mart}.csv'}' (FORMAT csv, HEADER)")
+            con.execute(f"CREATE TABLE publication.marts.{mart} AS {rows}")
     finally:
         con.execute("DETACH publication")
     database.chmod(0o444)
@@ -77,6 +92,7 @@ def write_publication(
         "run_id": run_id,
         "published_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "row_counts": rows,
+        "personal_data": "included" if personal_data else {"left_out": left_out},
         "files": {p.name: {"sha256": sha256(p), "bytes": p.stat().st_size} for p in sorted(folder.iterdir())},
         "model_versions": model_versions,
     }
@@ -91,6 +107,7 @@ def publish(
     run_id: str,
     model_versions: dict[str, str],
     attachments: Mapping[str, Path] = {},
+    personal_data: bool = False,
 ) -> Publication:
     """Stage a publication, move it in, and point `current` at it in one atomic rename."""
     publications = export_dir / "publications"
@@ -98,7 +115,7 @@ def publish(
     staging = publications / f".staging-{run_id}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        manifest = write_publication(con, marts, staging, run_id, model_versions, attachments)
+        manifest = write_publication(con, marts, staging, run_id, model_versions, attachments, personal_data)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -12,6 +12,7 @@ from pathlib import Path
 
 DUCKDB_PATH_VAR = "FLYWHEEL_DUCKDB_PATH"
 EXPORT_DIR_VAR = "FLYWHEEL_EXPORT_DIR"
+PERSONAL_DATA_VAR = "FLYWHEEL_EXPORT_PERSONAL_DATA"
 DEFAULT_DUCKDB_PATH = "data/flywheel.duckdb"
 DEFAULT_EXPORT_DIR = "data/exports"
 
@@ -28,6 +29,11 @@ def duckdb_path(env: Mapping[str, str] = os.environ) -> Path:
 def export_dir(env: Mapping[str, str] = os.environ) -> Path:
     """Where published marts go (`FLYWHEEL_EXPORT_DIR`, default `data/exports`)."""
     return _absolute(env.get(EXPORT_DIR_VAR) or DEFAULT_EXPORT_DIR)
+
+
+def export_personal_data(env: Mapping[str, str] = os.environ) -> bool:
+    """Whether exports keep emails and phone numbers (`FLYWHEEL_EXPORT_PERSONAL_DATA=true`)."""
+    return env.get(PERSONAL_DATA_VAR, "").strip().lower() in {"1", "true", "yes"}
 
 
 def export_paths(env: MutableMapping[str, str] = os.environ) -> None:

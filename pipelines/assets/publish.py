@@ -51,6 +51,7 @@ def marts_export(
             publication = publish(
                 con, list(MARTS), Path(exports.path), context.run_id,
                 model_versions(dbt_project.manifest_path, list(MARTS)), {METRIC_DEFINITIONS: docs},
+                exports.personal_data,
             )
             teams, critical = teams_preview(con), newest_critical_flags(con)
     manifest = publication.manifest
@@ -62,6 +63,7 @@ def marts_export(
         "as_of_date": manifest["as_of_date"] or "none",
         "row_counts": dg.MetadataValue.json(manifest["row_counts"]),
         "files": len(manifest["files"]),
+        "personal_data": "included" if exports.personal_data else "left out",
         "flags_opened": len(changes.opened),
         "flags_closed": len(changes.closed),
         "flag_changes": dg.MetadataValue.md(changes_markdown(changes)),
