@@ -92,7 +92,7 @@ class SalesforceResource(dg.ConfigurableResource):
     def client(self) -> SalesforceClient:
         """The run's logged-in client (one login per run, shared by every asset)."""
         if self._client is None:
-            creds, session = self.credentials(), None
+            creds, session = self.credentials(), self.http_session()
             if creds.mode is AuthMode.NONE:
                 creds, session = self._start_sample_org()
             sf = connect(creds, session=session)
@@ -100,6 +100,11 @@ class SalesforceResource(dg.ConfigurableResource):
                 sf, mode=creds.mode, secrets=creds.secrets(), quota_share=self.api_quota_share
             )
         return self._client
+
+    def http_session(self) -> Any:
+        """The requests session simple-salesforce uses; None: its own. (Tests route
+        `*.salesforce.com` to the sample org here, as those hosts cannot be reached from them.)"""
+        return None
 
     def _start_sample_org(self) -> tuple[Credentials, Any]:
         from pipelines.sample_org.generator import GeneratorConfig, write_ground_truth

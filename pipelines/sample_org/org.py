@@ -102,5 +102,10 @@ class SampleOrg:
         """An access token, for the instance URL + access token auth mode."""
         return self._state.issue_token()
 
+    @property
+    def issued_tokens(self) -> set[str]:
+        """Every access token the org has handed out (to check none leaks)."""
+        return set(self._state.issued)
+
     def client_session(self) -> requests.Session:
         return client_session(self.url, self.ca_file)

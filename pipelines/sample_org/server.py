@@ -75,6 +75,7 @@ class OrgState:
         self.faults = Faults()
         self.url = ""
         self.tokens: set[str] = set()
+        self.issued: list[str] = []  # every token handed out, valid or expired since
         self.cursors: dict[str, QueryCursor] = {}
         self.jobs: dict[str, BulkJob] = {}
         self.calls: dict[str, int] = {}
@@ -84,6 +85,7 @@ class OrgState:
         token = f"{ORG_ID}!{secrets.token_urlsafe(40)}"
         with self.lock:
             self.tokens.add(token)
+            self.issued.append(token)
         return token
 
     @property

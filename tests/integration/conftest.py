@@ -42,9 +42,11 @@ def warehouse(tmp_path):
         yield con
 
 
-def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = None):
-    """Every asset and check of `adoption_refresh`, in process, against `org`; failures are
-    returned in the result, not raised. The caller sets REQUESTS_CA_BUNDLE and FLYWHEEL_DUCKDB_PATH."""
+def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = None, *, salesforce=None,
+                 instance=None, assets=None):
+    """Every asset and check of `adoption_refresh` (or just `assets`), in process, against `org`
+    (through `salesforce`, by default an access token); failures are returned in the result, not
+    raised. The caller sets REQUESTS_CA_BUNDLE and FLYWHEEL_DUCKDB_PATH."""
     import dagster as dg
     from dagster_dbt import DbtCliResource
 
@@ -59,13 +61,14 @@ def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = No
     from pipelines.salesforce.resource import SalesforceResource
     from pipelines.warehouse import DuckDBWarehouse
 
+    everything = [*extract_assets, adoption_models, data_docs, marts_export, adoption_report, *quality_checks]
     return dg.materialize(
-        [*extract_assets, adoption_models, data_docs, marts_export, adoption_report, *quality_checks],
-        instance=dg.DagsterInstance.ephemeral(),
+        everything if assets is None else assets,
+        instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         run_config=run_config,
         resources={
-            "salesforce": SalesforceResource(instance_url=org.url, access_token=org.issue_token()),
+            "salesforce": salesforce or SalesforceResource(instance_url=org.url, access_token=org.issue_token()),
             "duckdb": DuckDBWarehouse(database=str(database)),
             "dbt": DbtCliResource(project_dir=dbt_project),
             "exports": ExportDir(path=str(exports)),
