@@ -94,20 +94,15 @@ def worker(phase: str, url: str, token: str, database: str) -> dict:
         )
         out["dbt_ok"] = done.returncode == 0
     elif phase == "gates":
-        from pipelines.assets.checks import MART_IDS, MARTS
-        from pipelines.quality.cross_checks import run_cross_checks
-        from pipelines.quality.gx_gate import load_suite, validate
+        from pipelines.assets.checks import MARTS
+        from pipelines.quality.gates import mart_gate, raw_gate
 
         failures = 0
         with DuckDBWarehouse(database=database).get_connection() as con:
             for spec in OBJECTS:
-                frame = con.execute(f"SELECT * FROM raw_salesforce.{spec.table}").df()
-                failures += len(validate(frame, load_suite(f"raw_salesforce.{spec.table}"), "Id").errors)
-                del frame
+                failures += len(raw_gate(con, spec).errors)
             for mart in MARTS:
-                frame = con.execute(f"SELECT * FROM marts.{mart}").df()
-                failures += len(validate(frame, load_suite(f"marts.{mart}"), MART_IDS.get(mart)).errors)
-                failures += sum(1 for _, rows in run_cross_checks(con, mart) if rows)
+                failures += len(mart_gate(con, mart).errors)
         out["gate_failures"] = failures
     elif phase == "publish":
         from pipelines.assets.checks import MARTS

@@ -1,13 +1,11 @@
-"""Blocking quality gates as Dagster asset checks.
+"""Blocking quality gates as Dagster asset checks (the gates: pipelines/quality/gates.py).
 
-Raw tables: the rows each sync just wrote go through their GX suite, plus two checks GX cannot
-see (rows read twice in one sync, timestamps in the future). Marts: the whole mart goes through
-its suite and the cross-table checks. A failing `error` expectation fails the check with ERROR
+A failing `error` expectation fails the check with ERROR
 severity, which stops everything downstream (the models, publishing); `warning` expectations
 fail it with WARN severity and let the run go on.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
@@ -17,16 +15,13 @@ from pipelines.dbt_project import dbt_project
 from pipelines.exports import ExportDir
 from pipelines.extract import raw_store
 from pipelines.quality.freshness import source_freshness
-from pipelines.quality.cross_checks import run_cross_checks
-from pipelines.quality.gx_gate import Failure, GateResult, load_suite, suite_columns, validate
+from pipelines.quality.gates import mart_gate, raw_gate
+from pipelines.quality.gx_gate import GateResult
 from pipelines.salesforce.objects import OBJECTS, ObjectSpec
 from pipelines.warehouse import DuckDBWarehouse
 
 MARTS = ("user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
          "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities")
-MART_IDS = {"user_adoption_daily": "user_id", "user_adoption_scorecard": "user_id", "silent_non_use": "user_id",
-            "team_adoption": "manager_id", "unlogged_opportunities": "opportunity_id"}
-FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 def check_result(result: GateResult, data_docs: Path | None = None) -> dg.AssetCheckResult:
@@ -61,39 +56,8 @@ def build_raw_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
         description=f"The {spec.name} rows the last sync wrote pass expectations/raw_salesforce.{spec.table}.json.",
     )
     def _check(duckdb: DuckDBWarehouse, exports: ExportDir) -> dg.AssetCheckResult:
-        suite = load_suite(f"raw_salesforce.{spec.table}")
         with duckdb.get_connection() as con:
-            state = con.execute(
-                f"SELECT last_synced_at, duplicate_rows FROM {raw_store.STATE_TABLE} WHERE object_name = ?",
-                [spec.name],
-            ).fetchone()
-            synced_at, duplicates = state if state else (None, 0)
-            # Only the columns the gate reads: a first load can be millions of rows.
-            stored = {c for (c,) in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
-                [raw_store.SCHEMA, spec.table],
-            ).fetchall()}
-            wanted = sorted((suite_columns(suite) | {"Id", spec.watermark_field}) & stored)
-            frame = con.execute(
-                f"SELECT {', '.join(raw_store.quote(c) for c in wanted)} FROM {raw_store.table_name(spec)} "
-                f"WHERE {raw_store.SYNCED_AT} = ?",
-                [synced_at],
-            ).df()
-        result = validate(frame, suite, "Id", exports.data_docs)
-        if duplicates:
-            result.failures.append(Failure(
-                "no_duplicate_ids_within_a_sync", "Id", "error",
-                f"{duplicates} rows were read twice with the same Id and {spec.watermark_field}", [],
-            ))
-        now = datetime.now(timezone.utc).replace(tzinfo=None) + FUTURE_TOLERANCE
-        if not frame.empty and spec.watermark_field in frame:
-            future = frame[frame[spec.watermark_field] > now]
-            if len(future):
-                result.failures.append(Failure(
-                    "timestamps_not_in_the_future", spec.watermark_field, "error",
-                    f"{len(future)} rows dated after {now:%Y-%m-%d %H:%M} UTC (e.g. {future[spec.watermark_field].iloc[0]})",
-                    [str(i) for i in future["Id"].head(5)],
-                ))
+            result = raw_gate(con, spec, exports.data_docs)
         return check_result(result, exports.data_docs.index)
 
     return _check
@@ -141,15 +105,7 @@ def build_mart_check(mart: str) -> dg.AssetChecksDefinition:
     )
     def _check(duckdb: DuckDBWarehouse, exports: ExportDir) -> dg.AssetCheckResult:
         with duckdb.get_connection() as con:
-            frame = con.execute(f"SELECT * FROM marts.{mart}").df()
-            crossed = run_cross_checks(con, mart)
-        result = validate(frame, load_suite(f"marts.{mart}"), MART_IDS.get(mart), exports.data_docs)
-        for check, rows in crossed:
-            if rows:
-                result.failures.append(Failure(
-                    check.name, "", "error", f"{len(rows)} rows break it: {check.description} ({rows[0][1]})",
-                    [str(r[0]) for r in rows[:5]],
-                ))
+            result = mart_gate(con, mart, exports.data_docs)
         return check_result(result, exports.data_docs.index)
 
     return _check

@@ -1,0 +1,68 @@
+"""The gates themselves, on an open DuckDB connection: what the asset checks and the benchmark run.
+
+Raw tables: the rows the last sync wrote (only the columns the suite reads: a first load can be
+millions of rows) go through their GX suite, plus two checks GX cannot see (rows read twice in
+one sync, timestamps in the future). Marts: the whole mart through its suite and the cross-table
+checks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import duckdb
+
+from pipelines.extract import raw_store
+from pipelines.quality.cross_checks import run_cross_checks
+from pipelines.quality.gx_gate import DataDocs, Failure, GateResult, load_suite, suite_columns, validate
+from pipelines.salesforce.objects import ObjectSpec
+
+MART_IDS = {"user_adoption_daily": "user_id", "user_adoption_scorecard": "user_id", "silent_non_use": "user_id",
+            "team_adoption": "manager_id", "unlogged_opportunities": "opportunity_id"}
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def raw_gate(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, docs: DataDocs | None = None) -> GateResult:
+    suite = load_suite(f"raw_salesforce.{spec.table}")
+    state = con.execute(
+        f"SELECT last_synced_at, duplicate_rows FROM {raw_store.STATE_TABLE} WHERE object_name = ?", [spec.name]
+    ).fetchone()
+    synced_at, duplicates = state if state else (None, 0)
+    stored = {c for (c,) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+        [raw_store.SCHEMA, spec.table],
+    ).fetchall()}
+    wanted = sorted((suite_columns(suite) | {"Id", spec.watermark_field}) & stored)
+    frame = con.execute(
+        f"SELECT {', '.join(raw_store.quote(c) for c in wanted)} FROM {raw_store.table_name(spec)} "
+        f"WHERE {raw_store.SYNCED_AT} = ?",
+        [synced_at],
+    ).df()
+    result = validate(frame, suite, "Id", docs)
+    if duplicates:
+        result.failures.append(Failure(
+            "no_duplicate_ids_within_a_sync", "Id", "error",
+            f"{duplicates} rows were read twice with the same Id and {spec.watermark_field}", [],
+        ))
+    now = datetime.now(timezone.utc).replace(tzinfo=None) + FUTURE_TOLERANCE
+    if not frame.empty and spec.watermark_field in frame:
+        future = frame[frame[spec.watermark_field] > now]
+        if len(future):
+            result.failures.append(Failure(
+                "timestamps_not_in_the_future", spec.watermark_field, "error",
+                f"{len(future)} rows dated after {now:%Y-%m-%d %H:%M} UTC (e.g. {future[spec.watermark_field].iloc[0]})",
+                [str(i) for i in future["Id"].head(5)],
+            ))
+    return result
+
+
+def mart_gate(con: duckdb.DuckDBPyConnection, mart: str, docs: DataDocs | None = None) -> GateResult:
+    frame = con.execute(f"SELECT * FROM marts.{mart}").df()
+    result = validate(frame, load_suite(f"marts.{mart}"), MART_IDS.get(mart), docs)
+    for check, rows in run_cross_checks(con, mart):
+        if rows:
+            result.failures.append(Failure(
+                check.name, "", "error", f"{len(rows)} rows break it: {check.description} ({rows[0][1]})",
+                [str(r[0]) for r in rows[:5]],
+            ))
+    return result
