@@ -61,6 +61,7 @@ def report_metadata(report: SyncReport, table_rows: int) -> dict[str, object]:
         "records_per_second": round(report.records_per_second),
         "missing_fields": ", ".join(report.missing_fields) or "none",
         "columns_added": ", ".join(report.added_columns) or "none",
+        "columns_no_longer_in_org": ", ".join(report.columns_no_longer_read) or "none",
         "soql": dg.MetadataValue.text(report.soql),
         "dagster/row_count": table_rows,
     }

@@ -12,7 +12,7 @@ from pipelines.assets.publish import marts_export
 from pipelines.exports import ExportDir
 from pipelines.publish import DATABASE_NAME
 from pipelines.report.figures import build_charts
-from pipelines.report.queries import read_report_data
+from pipelines.report.queries import NothingToReport, read_report_data
 from pipelines.report.render import render_report, report_path, write_report
 
 
@@ -29,15 +29,20 @@ from pipelines.report.render import render_report, report_path, write_report
         "read-only marts and replaced atomically."
     ),
 )
-def adoption_report(exports: ExportDir) -> dg.MaterializeResult:
+def adoption_report(context: dg.AssetExecutionContext, exports: ExportDir) -> dg.MaterializeResult:
     export_dir = Path(exports.path)
     # the published copy, not the working file: the report shows exactly what was published,
     # and a read-only connection never waits for (or blocks) a writer
-    with duckdb.connect(str(exports.current / DATABASE_NAME), read_only=True) as con:
-        data = read_report_data(con)
+    try:
+        with duckdb.connect(str(exports.current / DATABASE_NAME), read_only=True) as con:
+            data = read_report_data(con)
+    except NothingToReport as nothing:  # an empty org: say so, keep whatever report there was
+        context.log.warning(f"The adoption report was not written: {nothing}")
+        return dg.MaterializeResult(metadata={"written": False, "reason": str(nothing)})
     charts = build_charts(data)
     path = write_report(render_report(data, charts, dt.datetime.now(dt.timezone.utc)), report_path(export_dir))
     return dg.MaterializeResult(metadata={
+        "written": True,
         "path": dg.MetadataValue.path(str(path)),
         "as_of_date": str(data.as_of),
         "charts": len(charts),

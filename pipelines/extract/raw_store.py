@@ -110,22 +110,29 @@ def write_state(
     )
 
 
-def ensure_table(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, columns: Sequence[Column]) -> list[str]:
-    """Create the raw table, or add the columns a field new to the org brings. Returns those added."""
+def ensure_table(
+    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, columns: Sequence[Column]
+) -> tuple[list[str], list[str]]:
+    """Create the raw table, or add the columns a field new to the org brings. Returns those
+    added, and the stored columns this sync no longer reads (a field the org dropped or hid:
+    the column stays, and rows written from now on hold null in it)."""
     definitions = ", ".join(f"{quote(c.name)} {c.duckdb_type}" for c in columns)
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     con.execute(f"CREATE TABLE IF NOT EXISTS {table_name(spec)} ({definitions}, {SYNCED_AT} TIMESTAMP)")
-    existing = {
-        name.lower()
+    existing = [
+        name
         for (name,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+            "ORDER BY ordinal_position",
             [SCHEMA, spec.table],
         ).fetchall()
-    }
-    added = [c for c in columns if c.name.lower() not in existing]
+    ]
+    stored = {name.lower() for name in existing}
+    synced = {c.name.lower() for c in columns} | {SYNCED_AT.lower()}
+    added = [c for c in columns if c.name.lower() not in stored]
     for column in added:
         con.execute(f"ALTER TABLE {table_name(spec)} ADD COLUMN {quote(column.name)} {column.duckdb_type}")
-    return [c.name for c in added]
+    return [c.name for c in added], [name for name in existing if name.lower() not in synced]
 
 
 def _cast(column: Column) -> str:

@@ -51,6 +51,7 @@ class SyncReport:
     seconds: float = 0.0
     missing_fields: list[str] = field(default_factory=list)
     added_columns: list[str] = field(default_factory=list)
+    columns_no_longer_read: list[str] = field(default_factory=list)  # kept, null from now on
     path: str = "REST"
     path_reason: str = "incremental read"
     windows_narrowed: int = 0
@@ -174,7 +175,7 @@ def sync_object(
         # The raw table and the watermark move together, or not at all.
         con.begin()
         try:
-            report.added_columns = raw_store.ensure_table(con, spec, columns)
+            report.added_columns, report.columns_no_longer_read = raw_store.ensure_table(con, spec, columns)
             counts = raw_store.merge_stage(con, spec, columns, synced_at, complete=since is None)
             report.watermark_after = max(filter(None, (watermark, counts.watermark)), default=None)
             raw_store.write_state(
@@ -187,6 +188,12 @@ def sync_object(
     finally:
         raw_store.drop_stage(con, spec)
 
+    if report.added_columns or report.columns_no_longer_read:
+        log.warning(
+            "%s: the org's fields changed since the last sync: new columns %s; columns no longer read "
+            "(kept, null for rows written from now on) %s.", spec.name,
+            ", ".join(report.added_columns) or "none", ", ".join(report.columns_no_longer_read) or "none",
+        )
     report.rows_new, report.rows_changed, report.rows_deleted = counts.new, counts.changed, counts.deleted
     report.duplicate_rows = counts.duplicates
     report.rows_vanished = counts.vanished

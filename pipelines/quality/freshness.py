@@ -23,9 +23,10 @@ class Freshness:
     error_after: dt.timedelta | None
 
     def verdict(self, newest: dt.datetime | None, now: dt.datetime) -> str:
-        """`pass`, `warn` or `error` for the newest `loaded_at_field` value."""
+        """`pass`, `warn` or `error` for the newest `loaded_at_field` value. An empty table
+        (an object the org holds no records of) cannot be judged: it warns."""
         if newest is None:
-            return "error"
+            return "warn"
         age = now - newest
         if self.error_after is not None and age > self.error_after:
             return "error"

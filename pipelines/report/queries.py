@@ -44,13 +44,17 @@ def login_window_start(as_of: dt.date) -> dt.date:
     return as_of - dt.timedelta(days=LOGIN_WINDOW_DAYS - 1)
 
 
+class NothingToReport(ValueError):
+    """The published marts measure nobody (an empty org, or one with no active Standard users)."""
+
+
 def as_of_date(con: duckdb.DuckDBPyConnection) -> dt.date:
     """The last day of the marts' current week (the `as_of_date` the marts were built for)."""
     (as_of,) = con.execute(
         "SELECT max(week_ending_on) FROM marts.user_adoption_scorecard WHERE is_current_week"
     ).fetchone()
     if as_of is None:
-        raise ValueError(
+        raise NothingToReport(
             "marts.user_adoption_scorecard has no current week: there is nothing to report. "
             "Run adoption_refresh on an org with active Standard users first."
         )

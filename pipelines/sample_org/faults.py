@@ -10,7 +10,8 @@ from dataclasses import dataclass
 class Fault:
     """What the server does instead of answering normally."""
 
-    kind: str  # "error" (status + errorCode), "drop" (close the socket), "html" (maintenance page)
+    kind: str  # "error" (status + errorCode), "drop" (close the socket), "html" (maintenance page),
+    #            "truncated" (JSON cut short), "error_body" (an error list with HTTP 200)
     status: int = 503
     error_code: str = "SERVER_UNAVAILABLE"
     message: str = "Server temporarily unavailable"
@@ -31,6 +32,7 @@ class Faults:
             self._bulk_refused: set[str] = set()
             self._repeat_across_pages: set[str] = set()
             self._wrong_values: dict[str, tuple[str, object]] = {}
+            self._hidden: set[tuple[str, str]] = set()
 
     # --- setting faults ---------------------------------------------------------------------
     def expire_sessions_after(self, calls: int) -> None:
@@ -47,9 +49,34 @@ class Faults:
         with self._lock:
             self._on_call[self._calls + k] = Fault("drop")
 
-    def html_maintenance_on_call(self, k: int) -> None:
+    def html_maintenance_on_call(self, k: int, status: int = 503) -> None:
+        """The k-th call from now gets an HTML maintenance page (503, or what `status` says)."""
         with self._lock:
-            self._on_call[self._calls + k] = Fault("html")
+            self._on_call[self._calls + k] = Fault("html", status)
+
+    def truncated_json_on_call(self, k: int) -> None:
+        """The k-th call from now gets HTTP 200 and a JSON body cut off mid-record."""
+        with self._lock:
+            self._on_call[self._calls + k] = Fault("truncated", 200)
+
+    def error_body_on_call(self, k: int) -> None:
+        """The k-th call from now gets HTTP 200 with an error list for a body."""
+        with self._lock:
+            self._on_call[self._calls + k] = Fault("error_body", 200, "UNKNOWN_EXCEPTION", "An unexpected error occurred.")
+
+    def hide_field(self, object_name: str, field: str) -> None:
+        """`field` leaves `object_name`: gone from describe, and a query naming it is refused
+        with INVALID_FIELD, as when a field is deleted or hidden by field-level security."""
+        with self._lock:
+            self._hidden.add((object_name.lower(), field.lower()))
+
+    def show_field(self, object_name: str, field: str) -> None:
+        with self._lock:
+            self._hidden.discard((object_name.lower(), field.lower()))
+
+    def hidden(self, object_name: str, field: str) -> bool:
+        with self._lock:
+            return (object_name.lower(), field.lower()) in self._hidden
 
     def rate_limit_after(self, calls: int) -> None:
         """`REQUEST_LIMIT_EXCEEDED` once the org's API usage passes `calls`."""

@@ -281,7 +281,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         if fault.kind == "html":
             self.close_connection = True
-            return self._send(503, _MAINTENANCE, "text/html")
+            return self._send(fault.status, _MAINTENANCE, "text/html")
+        if fault.kind == "truncated":
+            return self._send(200, b'{"totalSize":1200,"done":false,"records":[{"attributes":{"type":"', "application/json")
+        if fault.kind == "error_body":
+            return self._json(200, [{"errorCode": fault.error_code, "message": fault.message}])
         raise ApiError(fault.status, fault.error_code, fault.message)
 
     @staticmethod
@@ -302,6 +306,7 @@ class Handler(BaseHTTPRequestHandler):
                     "relationshipName": f.relationship_name, "length": 255 if STRINGY.get(f.type) else 0,
                 }
                 for f in sobject.fields
+                if not self.server.state.faults.hidden(sobject.name, f.name)
             ],
         }
 
@@ -310,7 +315,11 @@ class Handler(BaseHTTPRequestHandler):
             query = parse(soql)
         except SoqlError as error:
             raise ApiError(400, error.error_code, error.message) from None
-        if self.server.state.faults.take_query_timeout(query.sobject.name):
+        faults = self.server.state.faults
+        for column in query.columns:
+            if not column.relationship and faults.hidden(query.sobject.name, column.field.name):
+                raise ApiError(400, "INVALID_FIELD", f"No such column '{column.path}' on entity '{query.sobject.name}'.")
+        if faults.take_query_timeout(query.sobject.name):
             raise ApiError(400, "QUERY_TIMEOUT", "Your query request was running for too long.")
         return query
 

@@ -84,5 +84,12 @@ def test_malformed_datetime_names_object_field_and_record(con):
 
 def test_a_new_field_adds_a_column(con):
     sync(con, page(("00QA", "Open", "2026-01-01T10:00:00.000+0000", False)))
-    added = raw_store.ensure_table(con, SPEC, [*COLUMNS, Column("Rating", "picklist")])
-    assert added == ["Rating"]
+    added, no_longer_read = raw_store.ensure_table(con, SPEC, [*COLUMNS, Column("Rating", "picklist")])
+    assert (added, no_longer_read) == (["Rating"], [])
+
+
+def test_a_field_the_org_dropped_keeps_its_column(con):
+    sync(con, page(("00QA", "Open", "2026-01-01T10:00:00.000+0000", False)))
+    without_status = [c for c in COLUMNS if c.field != "Status"]
+    assert raw_store.ensure_table(con, SPEC, without_status) == ([], ["Status"])
+    assert "Status" in [d[0] for d in con.execute(f"SELECT * FROM {raw_store.table_name(SPEC)}").description]

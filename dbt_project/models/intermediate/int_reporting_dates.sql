@@ -1,6 +1,7 @@
 -- The as-of date and the calendar every mart is computed on (one row).
 -- as_of_date: the `as_of_date` var, or by default the UTC date of the newest LoginHistory.LoginTime,
--- so a replayed or historical org is judged as of its own last day.
+-- so a replayed or historical org is judged as of its own last day; with no LoginHistory at all
+-- (an empty org), today.
 -- The calendar runs from the earliest login or created record to the as-of date, but never more
 -- than `history_days` days back.
 with
@@ -23,7 +24,7 @@ newest_login as (
         {% if var('as_of_date') %}
         cast('{{ var("as_of_date") }}' as date) as as_of_date,
         {% else %}
-        max(login_date) as as_of_date,
+        coalesce(max(login_date), current_date) as as_of_date,
         {% endif %}
         min(login_date) as first_login_date
     from logins
