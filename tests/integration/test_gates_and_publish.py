@@ -81,7 +81,7 @@ def test_a_good_run_publishes_everything_with_a_true_manifest(pipeline):
         (("Lead", {"Id": None, "LastName": "X", "Company": "Y", "Status": "Open - Not Contacted"}),
          "raw_salesforce/lead", "expect_column_values_to_not_be_null on Id"),
         (("LoginHistory", {"Id": "0Ya5g0000NOUSER1AAA", "UserId": None, "Status": "Success",
-                           "LoginType": "Application", "LoginTime": dt.datetime(2026, 11, 14)}),
+                           "LoginType": "Application", "LoginTime": dt.datetime(2026, 11, 20)}),
          "raw_salesforce/login_history", "expect_column_values_to_not_be_null on UserId"),
         (("LoginHistory", {"Id": "0Ya5g0000FUTURE1AAA", "UserId": "0055g0000000000AAA", "Status": "Success",
                            "LoginType": "Application", "LoginTime": dt.datetime(2031, 1, 1)}),
