@@ -9,6 +9,7 @@ through its suite, and the cross-table checks in SQL.
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime, timedelta, timezone
 
 import duckdb
@@ -54,6 +55,8 @@ def raw_gate(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, docs: DataDocs | 
             future_ids += [str(i) for i in future["Id"].head(5 - len(future_ids))]
             if len(future) and future_example is None:
                 future_example = future[spec.watermark_field].iloc[0]
+        del frame, part
+        gc.collect()  # GX leaves reference cycles behind each validation: free them chunk by chunk
     if duplicates:
         result.failures.append(Failure(
             "no_duplicate_ids_within_a_sync", "Id", "error",
