@@ -1,6 +1,6 @@
 """The gates themselves, on an open DuckDB connection: what the asset checks and the benchmark run.
 
-Raw tables: the rows the last sync wrote (only the columns the suite reads, half a million rows
+Raw tables: the rows the last sync wrote (only the columns the suite reads, a quarter of a million rows
 at a time: a first load can be millions) go through their GX suite (one validation, and one
 Data Docs page, per chunk), plus two checks GX cannot see (rows read twice in
 one sync, timestamps in the future). Marts: every row of the mart (the columns its suite reads)
@@ -22,7 +22,7 @@ from pipelines.salesforce.objects import ObjectSpec
 MART_IDS = {"user_adoption_daily": "user_id", "user_adoption_scorecard": "user_id", "silent_non_use": "user_id",
             "team_adoption": "manager_id", "unlogged_opportunities": "opportunity_id"}
 FUTURE_TOLERANCE = timedelta(minutes=5)
-CHUNK_VECTORS = 244  # DuckDB vectors of 2,048 rows: ~500,000 raw rows validated at a time (~0.8 GB peak)
+CHUNK_VECTORS = 122  # DuckDB vectors of 2,048 rows: ~250,000 raw rows validated at a time
 
 
 def raw_gate(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, docs: DataDocs | None = None) -> GateResult:
