@@ -100,9 +100,9 @@ def worker(phase: str, url: str, token: str, database: str) -> dict:
         failures = 0
         with DuckDBWarehouse(database=database).get_connection() as con:
             for spec in OBJECTS:
-                failures += len(raw_gate(con, spec).errors)
+                failures += len(raw_gate(con, spec=spec).errors)
             for mart in MARTS:
-                failures += len(mart_gate(con, mart).errors)
+                failures += len(mart_gate(con, mart=mart).errors)
         out["gate_failures"] = failures
     elif phase == "publish":
         from pipelines.assets.checks import MARTS

@@ -5,7 +5,9 @@ severity, which stops everything downstream (the models, publishing); `warning` 
 fail it with WARN severity and let the run go on.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import dagster as dg
@@ -47,20 +49,26 @@ def check_result(result: GateResult, data_docs: Path | None = None) -> dg.AssetC
     )
 
 
-def build_raw_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=dg.AssetKey(["raw_salesforce", spec.table]),
-        name="rows_synced_pass_gx_suite",
-        blocking=True,
-        pool=DUCKDB_POOL,
-        description=f"The {spec.name} rows the last sync wrote pass expectations/raw_salesforce.{spec.table}.json.",
-    )
+def build_gate_check(
+    asset: dg.AssetKey, name: str, description: str, gate: Callable[..., GateResult]
+) -> dg.AssetChecksDefinition:
+    """A blocking check that runs `gate(con, data_docs)` on the warehouse and reports it."""
+
+    @dg.asset_check(asset=asset, name=name, blocking=True, pool=DUCKDB_POOL, description=description)
     def _check(duckdb: DuckDBWarehouse, exports: ExportDir) -> dg.AssetCheckResult:
         with duckdb.get_connection() as con:
-            result = raw_gate(con, spec, exports.data_docs)
+            result = gate(con, exports.data_docs)
         return check_result(result, exports.data_docs.index)
 
     return _check
+
+
+def build_raw_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
+    return build_gate_check(
+        dg.AssetKey(["raw_salesforce", spec.table]), "rows_synced_pass_gx_suite",
+        f"The {spec.name} rows the last sync wrote pass expectations/raw_salesforce.{spec.table}.json.",
+        partial(raw_gate, spec=spec),
+    )
 
 
 def build_freshness_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
@@ -96,19 +104,11 @@ def build_freshness_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
 
 
 def build_mart_check(mart: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=dg.AssetKey(["marts", mart]),
-        name="mart_passes_gx_suite",
-        blocking=True,
-        pool=DUCKDB_POOL,
-        description=f"marts.{mart} passes expectations/marts.{mart}.json and its cross-table checks.",
+    return build_gate_check(
+        dg.AssetKey(["marts", mart]), "mart_passes_gx_suite",
+        f"marts.{mart} passes expectations/marts.{mart}.json and its cross-table checks.",
+        partial(mart_gate, mart=mart),
     )
-    def _check(duckdb: DuckDBWarehouse, exports: ExportDir) -> dg.AssetCheckResult:
-        with duckdb.get_connection() as con:
-            result = mart_gate(con, mart, exports.data_docs)
-        return check_result(result, exports.data_docs.index)
-
-    return _check
 
 
 quality_checks = (

@@ -209,7 +209,8 @@ def merge_stage(
     names = [quote(c.name) for c in columns]
     mark = quote(spec.watermark_field)
     differs = " OR ".join(f"s.{n} IS DISTINCT FROM r.{n}" for n in names)
-    is_deleted = "s.\"IsDeleted\"" if any(c.name == "IsDeleted" for c in columns) else "false"
+    deletable = any(c.name == "IsDeleted" for c in columns)
+    is_deleted = 's."IsDeleted"' if deletable else "false"
     con.execute(
         f"""CREATE OR REPLACE TABLE {_changes(spec)} AS
         WITH latest AS (
@@ -234,7 +235,7 @@ def merge_stage(
         [synced_at],
     )
     vanished = 0
-    if complete and is_deleted != "false":
+    if complete and deletable:
         (vanished,) = con.execute(
             f'UPDATE {table_name(spec)} AS r SET "IsDeleted" = true, {SYNCED_AT} = ? '
             f'WHERE NOT coalesce(r."IsDeleted", false) '

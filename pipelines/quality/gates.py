@@ -25,7 +25,7 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 CHUNK_VECTORS = 122  # DuckDB vectors of 2,048 rows: ~250,000 raw rows validated at a time
 
 
-def raw_gate(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, docs: DataDocs | None = None) -> GateResult:
+def raw_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, spec: ObjectSpec) -> GateResult:
     suite = load_suite(f"raw_salesforce.{spec.table}")
     state = con.execute(
         f"SELECT last_synced_at, duplicate_rows FROM {raw_store.STATE_TABLE} WHERE object_name = ?", [spec.name]
@@ -70,7 +70,7 @@ def raw_gate(con: duckdb.DuckDBPyConnection, spec: ObjectSpec, docs: DataDocs | 
     return result
 
 
-def mart_gate(con: duckdb.DuckDBPyConnection, mart: str, docs: DataDocs | None = None) -> GateResult:
+def mart_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, mart: str) -> GateResult:
     suite = load_suite(f"marts.{mart}")
     stored = [d[0] for d in con.execute(f"SELECT * FROM marts.{mart} LIMIT 0").description]
     wanted = suite_columns(suite) | ({MART_IDS[mart]} if mart in MART_IDS else set())

@@ -4,6 +4,7 @@ watermark moved, and the next good run complete; or, for odd but valid values, s
 import re
 
 import dagster as dg
+import duckdb
 import pytest
 from conftest import SMALL, run_pipeline
 
@@ -11,7 +12,6 @@ from pipelines.extract.raw_store import MalformedValue
 from pipelines.extract.sync import sync_object
 from pipelines.salesforce.client import SalesforceApiError
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
-from pipelines.sample_org.generator import generate_org
 from pipelines.sample_org.org import SampleOrg
 
 TASKS, OPPORTUNITIES = OBJECTS_BY_NAME["Task"], OBJECTS_BY_NAME["Opportunity"]
@@ -81,8 +81,6 @@ def odd_org_run(tmp_path_factory):
 
 
 def test_long_text_unicode_orphans_and_null_relationships_are_stored_exactly(odd_org_run):
-    import duckdb
-
     result, database, ids = odd_org_run
     assert result.success, [str(e.step_failure_data.error)[:300] for e in result.all_events if e.is_step_failure]
     with duckdb.connect(str(database), read_only=True) as con:
@@ -102,8 +100,6 @@ def test_an_empty_org_runs_and_publishes_empty_marts(tmp_path, monkeypatch):
         monkeypatch.setenv("FLYWHEEL_DUCKDB_PATH", str(tmp_path / "flywheel.duckdb"))
         result = run_pipeline(org, tmp_path / "flywheel.duckdb", tmp_path / "exports")
     assert result.success, [str(e.step_failure_data.error)[:300] for e in result.all_events if e.is_step_failure]
-    import duckdb
-
     with duckdb.connect(str(tmp_path / "flywheel.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM raw_salesforce.lead").fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM marts.silent_non_use").fetchone() == (0,)
@@ -131,8 +127,6 @@ def test_a_field_added_and_a_field_removed_between_runs(tmp_path, monkeypatch):
     metadata = event.materialization.metadata
     assert metadata["columns_added"].value == "LeadSource"
     assert metadata["columns_no_longer_in_org"].value == "Phone"
-    import duckdb
-
     with duckdb.connect(str(database), read_only=True) as con:
         assert con.execute("SELECT Phone FROM raw_salesforce.lead WHERE Id = ?", [lead]).fetchone() == (None,)
         assert con.execute("SELECT count(*) FROM raw_salesforce.lead WHERE Phone IS NOT NULL").fetchone()[0] > 0

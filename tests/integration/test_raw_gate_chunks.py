@@ -22,7 +22,7 @@ def test_every_chunk_of_a_large_sync_is_validated(tmp_path, monkeypatch):
         org.store.upsert("LoginHistory", [{"Id": "0Ya-not-an-id", "UserId": user, "Status": "Success",
                                            "LoginType": "Application", "LoginTime": dt.datetime(2026, 11, 15, 23)}])
         report = sync_object(make_client(org), con, LOGINS)
-        result = gates.raw_gate(con, LOGINS)
+        result = gates.raw_gate(con, spec=LOGINS)
     assert report.rows_read > 2048  # two chunks or more
     assert result.rows == report.rows_read
     (failure,) = result.errors
