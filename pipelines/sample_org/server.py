@@ -1,8 +1,20 @@
 """The sample org's HTTPS endpoints, answering as Salesforce does.
 
 OAuth 2.0 token and SOAP login; `sobjects`, `describe`, `limits`; `query`/`queryAll` with
-`nextRecordsUrl` paging; Bulk API 2.0 query jobs with `Sforce-Locator` paging. Every REST answer
-carries `Sforce-Limit-Info`; errors are Salesforce's JSON arrays with their status codes.
+`nextRecordsUrl` paging; Composite; Bulk API 2.0 query jobs with `Sforce-Locator` paging. Every
+REST answer carries `Sforce-Limit-Info`; errors are Salesforce's JSON arrays with their status codes.
+
+Composite (`POST …/composite`) runs up to 25 GET subrequests of `sobjects`, `describe`, `limits`,
+`query`, `queryAll` and Query More (at most 5 of them query operations) as one API call: it is
+counted, session-checked and exposed to the per-call faults once, and each subrequest answers what
+the same request answers on its own (`Handler._rest` serves both). A subrequest's `url` may hold
+`@{refId.path}` references (`.key`, `[i]`) into an earlier subrequest's body. A request that is
+not of the documented shape, has a bad or duplicate `referenceId`, sets `Accept`,
+`Authorization` or `Content-Type` in `httpHeaders`, or has too many subrequests or queries fails
+whole with HTTP 400. A subrequest whose reference names no earlier subrequest (unknown, or later
+in the list), one that failed, or a path with no value there answers 400 `PROCESSING_HALTED`
+and is not run; with `allOrNone`, so does every subrequest after the first failure. A `url`
+that starts with a reference counts as a query operation (in practice it is a `nextRecordsUrl`).
 """
 
 from __future__ import annotations
@@ -31,6 +43,10 @@ from pipelines.sample_org.store import BULK_DATETIME, REST_DATETIME, OrgStore
 ORG_ID = "00D5g000004FLYWAAO"
 USER_ID = "005000000000001AAA"
 _DATA = re.compile(r"^/services/data/v(?P<v>\d+\.\d+)/(?P<rest>.*)$")
+_REFERENCE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_REFERENCE = re.compile(rf"@\{{({_REFERENCE_ID.pattern})((?:\.\w+|\[\d+\])*)\}}")
+_REFERENCE_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+_INHERITED_HEADERS = {"accept", "authorization", "content-type"}
 _MAINTENANCE = b"<html><head><title>Down for maintenance</title></head><body>Salesforce is down for maintenance.</body></html>"
 
 
@@ -38,6 +54,10 @@ class ApiError(Exception):
     def __init__(self, status: int, error_code: str, message: str):
         super().__init__(message)
         self.status, self.error_code, self.message = status, error_code, message
+
+    @property
+    def body(self) -> list[dict[str, str]]:
+        return [{"message": self.message, "errorCode": self.error_code}]
 
 
 @dataclass
@@ -150,7 +170,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, orjson.dumps(payload), headers={**limit, **(headers or {})})
 
     def _error(self, error: ApiError) -> None:
-        self._json(error.status, [{"message": error.message, "errorCode": error.error_code}])
+        self._json(error.status, error.body)
 
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
@@ -242,6 +262,7 @@ class Handler(BaseHTTPRequestHandler):
     # --- the REST API ----------------------------------------------------------------------
     def _api(self, method: str, version: str, rest: str) -> None:
         state = self.server.state
+        body = self._body()  # read before any error answer, or it would prefix the connection's next request
         token = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         with state.lock:
             state.api_usage += 1
@@ -255,24 +276,72 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(401, "INVALID_SESSION_ID", "Session expired or invalid")
         if fault is not None:
             return self._fault(fault)
-        query = parse_qs(urlsplit(self.path).query)
-        parts = rest.split("/")
-        if rest == "sobjects":
-            return self._json(200, {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [self._summary(o) for o in OBJECTS.values()]})
-        if len(parts) == 3 and parts[0] == "sobjects" and parts[2] == "describe":
-            return self._json(200, self._describe(parts[1], version))
-        if rest == "limits":
-            return self._json(200, {
-                "DailyApiRequests": {"Max": state.api_limit, "Remaining": max(state.api_limit - state.api_usage, 0)},
-                "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000 - len(state.jobs)},
-            })
-        if parts[0] in ("query", "queryAll") and len(parts) == 1:
-            return self._start_query(version, query.get("q", [""])[0], parts[0] == "queryAll")
-        if parts[0] == "query" and len(parts) == 2:
-            return self._next_page(version, parts[1])
+        params, parts = parse_qs(urlsplit(self.path).query), rest.split("/")
         if parts[:2] == ["jobs", "query"]:
-            return self._bulk(method, parts[2:], query)
-        raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+            return self._bulk(method, parts[2:], params, body)
+        if rest == "composite" and method == "POST":
+            return self._json(*self._composite(body))
+        self._json(*self._rest(version, rest, params, self.headers.get("Sforce-Query-Options", "")))
+
+    def _rest(self, version: str, rest: str, params: dict[str, list[str]], query_options: str) -> tuple[int, Any]:
+        """What a REST resource answers, as (status, payload); an error as Salesforce's error list.
+        `_api` sends it, and a composite subrequest answers with it."""
+        state = self.server.state
+        parts = rest.split("/")
+        try:
+            if rest == "sobjects":
+                return 200, {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [self._summary(o) for o in OBJECTS.values()]}
+            if len(parts) == 3 and parts[0] == "sobjects" and parts[2] == "describe":
+                return 200, self._describe(parts[1], version)
+            if rest == "limits":
+                return 200, {
+                    "DailyApiRequests": {"Max": state.api_limit, "Remaining": max(state.api_limit - state.api_usage, 0)},
+                    "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000 - len(state.jobs)},
+                }
+            if parts[0] in ("query", "queryAll") and len(parts) == 1:
+                return 200, self._start_query(version, params.get("q", [""])[0], parts[0] == "queryAll", query_options)
+            if parts[0] == "query" and len(parts) == 2:
+                return 200, self._page(version, parts[1].partition("-")[0])
+            raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+        except ApiError as error:
+            return error.status, error.body
+
+    # --- Composite -------------------------------------------------------------------------
+    def _composite(self, body: bytes) -> tuple[int, Any]:
+        """The subrequests' answers in request order (see the module docstring); a request that
+        fails whole raises ApiError."""
+        try:
+            spec = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            spec = None
+        results: dict[str, tuple[int, Any]] = {}
+        halted = False
+        for sub in composite_subrequests(spec):
+            if halted:
+                status, payload = 400, _halted("The transaction was rolled back since another operation in the same transaction failed.").body
+            else:
+                status, payload = self._subrequest(sub, results)
+            results[sub["referenceId"]] = status, payload
+            halted = halted or (spec.get("allOrNone", False) and status >= 300)
+        return 200, {"compositeResponse": [
+            {"body": payload, "httpHeaders": {}, "httpStatusCode": status, "referenceId": ref}
+            for ref, (status, payload) in results.items()
+        ]}
+
+    def _subrequest(self, sub: dict[str, Any], results: dict[str, tuple[int, Any]]) -> tuple[int, Any]:
+        try:
+            url = urlsplit(resolve_references(sub["url"], results))
+            match = _DATA.match(url.path)
+            if match is None:
+                raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
+            rest = match.group("rest").rstrip("/")
+            if sub["method"] != "GET" or rest.split("/")[0] == "jobs":
+                raise ApiError(400, "INVALID_REQUEST", f"{sub['method']} {url.path} is not supported in a composite request here: "
+                               "only GET of sobjects, describe, limits, query, queryAll and Query More")
+        except ApiError as error:
+            return error.status, error.body
+        headers = {name.lower(): value for name, value in sub.get("httpHeaders", {}).items()}
+        return self._rest(match.group("v"), rest, parse_qs(url.query), headers.get("sforce-query-options", ""))
 
     def _fault(self, fault: Fault) -> None:
         if fault.kind == "drop":
@@ -323,25 +392,20 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "QUERY_TIMEOUT", "Your query request was running for too long.")
         return query
 
-    def _start_query(self, version: str, soql: str, include_deleted: bool) -> None:
+    def _start_query(self, version: str, soql: str, include_deleted: bool, options: str) -> dict[str, Any]:
         state = self.server.state
         query = self._parse(soql)
         cursor, total = state.store.open_query(query, include_deleted, REST_DATETIME)
         if query.is_count:
-            return self._json(200, {"totalSize": total, "done": True, "records": []})
-        options = self.headers.get("Sforce-Query-Options", "")
+            return {"totalSize": total, "done": True, "records": []}
         match = re.search(r"batchSize=(\d+)", options)
         batch = min(max(int(match.group(1)), 200), 2000) if match else 2000
         locator = "01g" + secrets.token_hex(8)[:15].upper()
         with state.lock:
             state.cursors[locator] = QueryCursor(query, cursor, total, batch)
-        self._page(version, locator)
+        return self._page(version, locator)
 
-    def _next_page(self, version: str, token: str) -> None:
-        locator, _, _ = token.partition("-")
-        self._page(version, locator)
-
-    def _page(self, version: str, locator: str) -> None:
+    def _page(self, version: str, locator: str) -> dict[str, Any]:
         state = self.server.state
         qc = state.cursors.get(locator)
         if qc is None:
@@ -365,13 +429,13 @@ class Handler(BaseHTTPRequestHandler):
                 state.cursors.pop(locator, None)
         else:
             body["nextRecordsUrl"] = f"/services/data/v{version}/query/{locator}-{qc.sent}"
-        self._json(200, body)
+        return body
 
     # --- Bulk API 2.0 ----------------------------------------------------------------------
-    def _bulk(self, method: str, parts: list[str], params: dict[str, list[str]]) -> None:
+    def _bulk(self, method: str, parts: list[str], params: dict[str, list[str]], body: bytes) -> None:
         state = self.server.state
         if not parts and method == "POST":
-            spec = orjson.loads(self._body() or b"{}")
+            spec = orjson.loads(body or b"{}")
             operation = spec.get("operation")
             if operation not in ("query", "queryAll"):
                 raise ApiError(400, "INVALIDJOB", f"Invalid operation: {operation}")
@@ -421,6 +485,70 @@ class Handler(BaseHTTPRequestHandler):
             "Sforce-Locator": locator,
             "Sforce-Limit-Info": f"api-usage={self.server.state.api_usage}/{self.server.state.api_limit}",
         })
+
+
+def composite_subrequests(spec: Any) -> list[dict[str, Any]]:
+    """The subrequests of a composite request body, checked as Salesforce checks them before
+    running any; ApiError(400) for the whole request otherwise."""
+    if not (
+        isinstance(spec, dict) and set(spec) <= {"allOrNone", "collateSubrequests", "compositeRequest"}
+        and isinstance(spec.get("allOrNone", False), bool) and isinstance(spec.get("compositeRequest"), list)
+    ):
+        raise ApiError(400, "JSON_PARSER_ERROR", 'The body must be {"allOrNone": boolean, "compositeRequest": [subrequest, ...]}')
+    subrequests = spec["compositeRequest"]
+    if not 1 <= len(subrequests) <= 25:
+        raise ApiError(400, "LIMIT_EXCEEDED", f"A composite request holds 1 to 25 subrequests, not {len(subrequests)}")
+    seen: set[str] = set()
+    for sub in subrequests:
+        headers = sub.get("httpHeaders", {}) if isinstance(sub, dict) else None
+        if not (
+            isinstance(sub, dict) and set(sub) <= {"method", "url", "referenceId", "httpHeaders", "body"}
+            and sub.get("method") in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            and isinstance(sub.get("url"), str) and isinstance(sub.get("referenceId"), str)
+            and isinstance(headers, dict) and all(isinstance(v, str) for v in headers.values())
+        ):
+            raise ApiError(400, "JSON_PARSER_ERROR", 'Each subrequest must be {"method": "GET", "url": "...", "referenceId": "...", "httpHeaders": {...}}')
+        ref = sub["referenceId"]
+        if not _REFERENCE_ID.fullmatch(ref):
+            raise ApiError(400, "INVALID_REQUEST", f"referenceId '{ref}' must start with a letter and hold only letters, digits and underscores")
+        if ref in seen:
+            raise ApiError(400, "INVALID_REQUEST", f"Duplicate referenceId '{ref}'")
+        seen.add(ref)
+        inherited = sorted(name for name in headers if name.lower() in _INHERITED_HEADERS)
+        if inherited:
+            raise ApiError(400, "INVALID_REQUEST", f"Subrequest '{ref}' sets {', '.join(inherited)} in httpHeaders: "
+                           "subrequests inherit Accept, Authorization and Content-Type from the composite request")
+    queries = sum(re.sub(r"^/services/data/v[^/]+/", "", sub["url"]).startswith(("query", "@{")) for sub in subrequests)
+    if queries > 5:
+        raise ApiError(400, "LIMIT_EXCEEDED", f"A composite request holds at most 5 query operations (Query, QueryAll, Query More), not {queries}")
+    return subrequests
+
+
+def resolve_references(url: str, results: dict[str, tuple[int, Any]]) -> str:
+    """`url` with each `@{refId.path}` replaced by that value in the body of an earlier
+    subrequest (`results`: referenceId → (status, body)); ApiError PROCESSING_HALTED otherwise."""
+
+    def value(match: re.Match[str]) -> str:
+        reference, (ref, path) = match.group(), match.groups()
+        if ref not in results:
+            raise _halted(f"Invalid reference specified: no subrequest before this one has referenceId '{ref}' ({reference}).")
+        status, node = results[ref]
+        if status >= 300:
+            raise _halted(f"Invalid reference specified: subrequest '{ref}' failed with HTTP {status}, so {reference} has no value.")
+        try:
+            for key, index in _REFERENCE_STEP.findall(path):
+                node = node[int(index)] if index else node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if node is None or isinstance(node, (dict, list)):
+            raise _halted(f"Invalid reference specified: no value for {reference} found in the answer of '{ref}'.")
+        return str(node)
+
+    return _REFERENCE.sub(value, url)
+
+
+def _halted(message: str) -> ApiError:
+    return ApiError(400, "PROCESSING_HALTED", message)
 
 
 STRINGY = {"string": True, "picklist": True, "email": True, "phone": True, "textarea": True}
