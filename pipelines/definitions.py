@@ -7,7 +7,7 @@ from dagster_dbt import DbtCliResource
 
 from pipelines import settings
 from pipelines.assets.checks import quality_checks
-from pipelines.assets.extract import extract_assets
+from pipelines.assets.extract import EXTRACT_STEP, salesforce_extract
 from pipelines.assets.models import adoption_models
 from pipelines.assets.publish import marts_export
 from pipelines.assets.quality import data_docs
@@ -43,7 +43,7 @@ weekly_reconciliation = dg.ScheduleDefinition(
     job=adoption_refresh,
     cron_schedule="0 3 * * 0",
     execution_timezone="UTC",
-    run_config={"ops": {asset.op.name: {"config": {"full_refresh": True}} for asset in extract_assets}},
+    run_config={"ops": {EXTRACT_STEP: {"config": {"full_refresh": True}}}},
     description=(
         "Sundays at 03:00 UTC: read every record again, so records hard-deleted or purged from the "
         "recycle bin since the last read are marked deleted too."
@@ -53,7 +53,7 @@ weekly_reconciliation = dg.ScheduleDefinition(
 _database = settings.duckdb_path()
 
 defs = dg.Definitions(
-    assets=[*extract_assets, adoption_models, data_docs, marts_export, adoption_report],
+    assets=[salesforce_extract, adoption_models, data_docs, marts_export, adoption_report],
     asset_checks=quality_checks,
     jobs=[adoption_refresh],
     schedules=[daily_refresh, weekly_reconciliation],

@@ -1,4 +1,8 @@
-"""One extract asset per Salesforce object: `raw_salesforce.<object>` in DuckDB."""
+"""The Salesforce extract: one asset per object, `raw_salesforce.<object>` in DuckDB, all made
+by one step so that the objects' small requests share Composite calls (one describe call for
+all; their REST pages five queries to a call). Each object is committed, and its materialization
+reported, as soon as its own read ends; one object's failure leaves the others synced.
+"""
 
 from contextlib import contextmanager
 from datetime import timedelta
@@ -9,14 +13,23 @@ from pipelines.warehouse import DuckDBWarehouse
 from pipelines.extract.columns import MissingRequiredField
 from pipelines.extract.pages import MalformedRecord
 from pipelines.extract.raw_store import MalformedValue
-from pipelines.extract.sync import InvalidConfiguration, SyncReport, parse_start_date, sync_object
+from pipelines.extract.sync import (
+    InvalidConfiguration,
+    SyncFailure,
+    SyncOptions,
+    SyncReport,
+    parse_start_date,
+    sync_objects,
+    with_extra_fields,
+)
 from pipelines.salesforce.auth import SalesforceLoginError
 from pipelines.salesforce.client import RequestLimitExceeded, SalesforceApiError
-from pipelines.salesforce.objects import OBJECTS, ObjectSpec
+from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME, ObjectSpec
 from pipelines.salesforce.resource import SalesforceResource
 
 GROUP = "salesforce_raw"
 DUCKDB_POOL = "duckdb"
+EXTRACT_STEP = "extract_salesforce"
 # Who answers for what, shown in the Dagster UI: pipes and gates, and the adoption numbers.
 DATA_ENGINEERING = "team:data-engineering"
 REVOPS = "team:revops"
@@ -33,12 +46,30 @@ class ExtractConfig(dg.Config):
     """A first load or full refresh of at least this many records uses Bulk API 2.0 (0: never)."""
     start_date: str = ""
     """YYYY-MM-DD: a first load or full refresh reads records from this date on (empty: all)."""
-    extra_fields: list[str] = []
-    """More fields of this object to extract, e.g. custom fields (`Region__c`); each is checked
-    against the org's describe, and one the org lacks is skipped and reported."""
+    extra_fields: dict[str, list[str]] = {}
+    """More fields to extract, by object, e.g. `{"Lead": ["Region__c"]}` (custom fields); each is
+    checked against the org's describe, and one the org lacks is skipped and reported."""
+
+    def options(self, run_id: str) -> SyncOptions:
+        return SyncOptions(
+            overlap=timedelta(minutes=self.overlap_minutes), full_refresh=self.full_refresh,
+            start=parse_start_date(self.start_date), batch_size=self.batch_size,
+            bulk_threshold=self.bulk_threshold or None, run_id=run_id,
+        )
+
+    def specs(self, selected: list[ObjectSpec]) -> list[ObjectSpec]:
+        """The selected objects with their extra fields; a name that is not a plain field or
+        object name is refused here, before any call."""
+        unknown = sorted(set(self.extra_fields) - set(OBJECTS_BY_NAME))
+        if unknown:
+            raise InvalidConfiguration(
+                f"extra_fields names {', '.join(unknown)}, which Flywheel does not extract "
+                f"(it extracts {', '.join(OBJECTS_BY_NAME)})."
+            )
+        return [with_extra_fields(spec, self.extra_fields.get(spec.name, [])) for spec in selected]
 
 
-def report_metadata(report: SyncReport, table_rows: int) -> dict[str, object]:
+def report_metadata(report: SyncReport) -> dict[str, object]:
     """What a person reads in the UI after a sync."""
     usage = f"{report.api_usage[0]:,} of {report.api_usage[1]:,}" if report.api_usage else "not reported"
     return {
@@ -63,47 +94,65 @@ def report_metadata(report: SyncReport, table_rows: int) -> dict[str, object]:
         "columns_added": ", ".join(report.added_columns) or "none",
         "columns_no_longer_in_org": ", ".join(report.columns_no_longer_read) or "none",
         "soql": dg.MetadataValue.text(report.soql),
-        "dagster/row_count": table_rows,
+        "dagster/row_count": report.rows_stored,
     }
 
 
-def build_extract_asset(spec: ObjectSpec) -> dg.AssetsDefinition:
-    @dg.asset(
-        name=spec.table,
-        key_prefix=["raw_salesforce"],
-        group_name=GROUP,
-        owners=[DATA_ENGINEERING],
-        kinds={"salesforce", "duckdb"},
-        pool=DUCKDB_POOL,
-        description=(
-            f"Salesforce `{spec.name}` records, one row per Id (soft-deleted rows kept with "
-            f"IsDeleted), synced incrementally by `{spec.watermark_field}`."
-        ),
-    )
-    def _extract(
-        context: dg.AssetExecutionContext,
-        config: ExtractConfig,
-        salesforce: SalesforceResource,
-        duckdb: DuckDBWarehouse,
-    ) -> dg.MaterializeResult:
-        with duckdb.get_connection() as con, _explained_failures(spec):
-            report = sync_object(
-                salesforce.client(),
-                con,
-                spec,
-                overlap=timedelta(minutes=config.overlap_minutes),
-                full_refresh=config.full_refresh,
-                start=parse_start_date(config.start_date),
-                extra_fields=config.extra_fields,
-                batch_size=config.batch_size,
-                bulk_threshold=config.bulk_threshold or None,
-                run_id=context.run_id,
-                log=context.log,
-            )
-            (table_rows,) = con.execute(f"SELECT count(*) FROM {report.table}").fetchone()
-        return dg.MaterializeResult(metadata=report_metadata(report, table_rows))
+def asset_key(spec: ObjectSpec) -> dg.AssetKey:
+    return dg.AssetKey(["raw_salesforce", spec.table])
 
-    return _extract
+
+@dg.multi_asset(
+    name=EXTRACT_STEP,
+    specs=[
+        dg.AssetSpec(
+            asset_key(spec),
+            group_name=GROUP,
+            owners=[DATA_ENGINEERING],
+            kinds={"salesforce", "duckdb"},
+            description=(
+                f"Salesforce `{spec.name}` records, one row per Id (soft-deleted rows kept with "
+                f"IsDeleted), synced incrementally by `{spec.watermark_field}`."
+            ),
+        )
+        for spec in OBJECTS
+    ],
+    can_subset=True,
+    pool=DUCKDB_POOL,
+)
+def salesforce_extract(
+    context: dg.AssetExecutionContext,
+    config: ExtractConfig,
+    salesforce: SalesforceResource,
+    duckdb: DuckDBWarehouse,
+):
+    selected = [spec for spec in OBJECTS if asset_key(spec) in context.selected_asset_keys]
+    failures: list[SyncFailure] = []
+    with _explained_failures(), duckdb.get_connection() as con:
+        specs = config.specs(selected)
+        client = salesforce.client()
+        calls_before = client.calls
+        for outcome in sync_objects(client, con, specs, config.options(context.run_id), log=context.log):
+            if isinstance(outcome, SyncFailure):
+                context.log.error(f"{outcome.object_name} was not synced: {outcome.error}")
+                failures.append(outcome)
+                continue
+            yield dg.MaterializeResult(
+                asset_key=asset_key(OBJECTS_BY_NAME[outcome.object_name]), metadata=report_metadata(outcome)
+            )
+        context.log.info(f"{len(specs) - len(failures)} of {len(specs)} objects synced with "
+                         f"{client.calls - calls_before} API calls.")
+    if failures:
+        raise dg.Failure(
+            description=" ".join(
+                f"{f.error} {f.object_name} was not synced in this run; its watermark is unchanged." for f in failures
+            ),
+            metadata={"objects_not_synced": ", ".join(f.object_name for f in failures),
+                      "errors": ", ".join(sorted({type(f.error).__name__ for f in failures})),
+                      "error_codes": ", ".join(sorted({getattr(f.error, "error_code", None) or "n/a" for f in failures}))},
+            # the org's quota is a shared resource: running out is a clean stop, never retried
+            allow_retries=not any(isinstance(f.error, RequestLimitExceeded) for f in failures),
+        )
 
 
 # Errors that name what was wrong and what to do: shown as the step's failure, not a traceback.
@@ -113,18 +162,14 @@ _EXPLAINED = (
 
 
 @contextmanager
-def _explained_failures(spec: ObjectSpec):
-    """A failed sync leaves the raw table and the watermark as they were; say so, and why."""
+def _explained_failures():
+    """A failure before any object is synced (configuration, login) is shown as the step's
+    failure, not a traceback; nothing was written."""
     try:
         yield
     except _EXPLAINED as exc:
         raise dg.Failure(
-            description=f"{exc} {spec.name} was not synced in this run; its watermark is unchanged.",
-            metadata={"object": spec.name, "error": type(exc).__name__,
-                      "error_code": getattr(exc, "error_code", None) or "n/a"},
-            # the org's quota is a shared resource: running out is a clean stop, never retried
+            description=f"{exc} No object was synced in this run; every watermark is unchanged.",
+            metadata={"error": type(exc).__name__, "error_code": getattr(exc, "error_code", None) or "n/a"},
             allow_retries=not isinstance(exc, RequestLimitExceeded),
         ) from None
-
-
-extract_assets = [build_extract_asset(spec) for spec in OBJECTS]

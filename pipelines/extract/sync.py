@@ -1,36 +1,48 @@
-"""One incremental sync of one object: describe, query since the watermark, stage, merge.
+"""Incremental syncs of a run's objects: describe, query since each watermark, stage, merge.
 
-Reads are streamed: each page goes into a stage table in DuckDB as it arrives, so memory holds
-one page however large the object. The merge and the new watermark are committed together;
-anything that fails before that commit leaves the raw table and the watermark exactly as they
-were.
+The objects are synced together, so their small requests share Composite calls: one call
+describes them all, and their REST reads travel five queries to a call
+(`pipelines/extract/rest_reads.py`). A large first load or full refresh goes through Bulk API
+2.0 instead, object by object.
+
+Reads are streamed: each page goes into the object's stage table in DuckDB as it arrives, so
+memory holds a call's pages however large the object. Each object's merge and new watermark are
+committed together, as soon as its read ends; anything that fails before that commit leaves its
+raw table and watermark exactly as they were, and the other objects go on. A quota stop
+(`REQUEST_LIMIT_EXCEEDED`, or the share of it Flywheel may use) ends the run for every object
+not yet committed.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import duckdb
 
 from pipelines.extract import raw_store
-from pipelines.extract.columns import Column, plan_columns, relationship_parents
-from pipelines.extract.pages import csv_to_arrow, records_to_arrow
-from pipelines.salesforce.client import BulkRefused, QueryTimeout, SalesforceClient
+from pipelines.extract.columns import Column, MissingRequiredField, plan_columns, relationship_parents
+from pipelines.extract.pages import MalformedRecord, csv_to_arrow, records_to_arrow
+from pipelines.extract.rest_reads import RestRead, Window, read_pages
+from pipelines.salesforce.client import (
+    BulkRefused,
+    RequestLimitExceeded,
+    SalesforceApiError,
+    SalesforceClient,
+)
 from pipelines.salesforce.objects import ObjectSpec
 from pipelines.salesforce.soql import UnsafeIdentifier, count_since, identifier, select_since
 
 DEFAULT_OVERLAP = timedelta(minutes=10)
 # A first load or full refresh of at least this many records goes through Bulk API 2.0.
 DEFAULT_BULK_THRESHOLD = 100_000
-# QUERY_TIMEOUT: halve the window at most this often (from 1999, 12 halvings leave ~2 days).
-MAX_WINDOW_SPLITS = 12
-EARLIEST_RECORD = datetime(1999, 1, 1)  # no Salesforce org holds a record older than this
+# What one object's sync can meet and still leave the other objects to go on.
+OBJECT_FAILURES = (SalesforceApiError, MalformedRecord, raw_store.MalformedValue, MissingRequiredField)
 
 
 @dataclass
@@ -57,10 +69,29 @@ class SyncReport:
     windows_narrowed: int = 0
     duplicate_rows: int = 0
     rows_vanished: int = 0  # hard-deleted rows a full refresh found gone (counted in rows_deleted too)
+    rows_stored: int = 0  # the raw table's rows after the sync
 
     @property
     def records_per_second(self) -> float:
         return self.rows_read / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class SyncFailure:
+    """An object that was not synced in this run; its raw table and watermark are unchanged."""
+
+    object_name: str
+    error: Exception
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    overlap: timedelta = DEFAULT_OVERLAP
+    full_refresh: bool = False
+    start: datetime | None = None  # a first load or full refresh reads from here (None: all)
+    batch_size: int = 2000
+    bulk_threshold: int | None = DEFAULT_BULK_THRESHOLD  # None: never Bulk
+    run_id: str | None = None
 
 
 class InvalidConfiguration(ValueError):
@@ -111,83 +142,261 @@ def choose_path(incremental: bool, records: int | None, threshold: int) -> tuple
     return "REST", f"{records:,} records to read, under the Bulk threshold of {threshold:,}"
 
 
+@dataclass
+class _Sync:
+    """One object's sync in progress: what it reads, and its report so far."""
+
+    spec: ObjectSpec
+    columns: list[Column]
+    incremental: bool
+    since: datetime | None
+    watermark: datetime | None
+    report: SyncReport
+
+    def soql(self, window: Window | None = None) -> str:
+        low, high = (window.low, window.high) if window else (self.since, None)
+        return select_since(self.spec.name, [c.field for c in self.columns], self.spec.watermark_field, low, high)
+
+
+def sync_objects(
+    client: SalesforceClient,
+    con: duckdb.DuckDBPyConnection,
+    specs: Sequence[ObjectSpec],
+    options: SyncOptions = SyncOptions(),
+    log: logging.Logger | None = None,
+) -> Iterator[SyncReport | SyncFailure]:
+    """Sync each object; yield its report once its rows and watermark are committed, or its
+    failure, one outcome per object, in the order their reads end. A call that fails for all
+    (an outage past the retries, the quota) fails every object not yet committed."""
+    log = log or logging.getLogger(__name__)
+    synced_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    raw_store.ensure_state_table(con)
+    ended: set[str] = set()
+    pending: list[_Sync] = []
+
+    def end(outcome: SyncReport | SyncFailure) -> SyncReport | SyncFailure:
+        ended.add(outcome.object_name)
+        pending[:] = [s for s in pending if s.spec.name != outcome.object_name]
+        if isinstance(outcome, SyncReport):
+            outcome.api_usage = client.api_usage
+        return outcome
+
+    try:
+        for planned in _plan(client, con, specs, options, log):
+            if isinstance(planned, SyncFailure):
+                yield end(planned)
+            else:
+                pending.append(planned)
+        for failure in list(_choose_paths(client, pending, options)):
+            yield end(failure)
+        for sync in pending:
+            raw_store.create_stage(con, sync.spec, sync.columns)
+        for outcome in _read_rest(client, con, [s for s in pending if s.report.path == "REST"], options, synced_at, log):
+            yield end(outcome)
+        for sync in [s for s in pending if s.report.path == "Bulk"]:
+            for outcome in _read_bulk(client, con, sync, options, synced_at, log):
+                yield end(outcome)
+    except SalesforceApiError as stop:  # the quota (the org's: stop here), or an outage
+        for spec in specs:
+            if spec.name not in ended:
+                yield end(SyncFailure(spec.name, stop))
+    finally:
+        for spec in specs:
+            if spec.name not in ended:
+                raw_store.drop_stage(con, spec)
+
+
 def sync_object(
     client: SalesforceClient,
     con: duckdb.DuckDBPyConnection,
     spec: ObjectSpec,
     *,
-    overlap: timedelta = DEFAULT_OVERLAP,
-    full_refresh: bool = False,
-    start: datetime | None = None,
     extra_fields: Sequence[str] = (),
-    batch_size: int = 2000,
-    bulk_threshold: int | None = DEFAULT_BULK_THRESHOLD,
-    run_id: str | None = None,
     log: logging.Logger | None = None,
+    **options: Any,
 ) -> SyncReport:
-    log = log or logging.getLogger(__name__)
-    spec = with_extra_fields(spec, extra_fields)  # refuses a crafted name before any call
+    """One object's sync (`sync_objects` of just it): its report, or its error raised."""
+    [outcome] = sync_objects(client, con, [with_extra_fields(spec, extra_fields)], SyncOptions(**options), log)
+    if isinstance(outcome, SyncFailure):
+        raise outcome.error
+    return outcome
+
+
+def _plan(
+    client: SalesforceClient,
+    con: duckdb.DuckDBPyConnection,
+    specs: Sequence[ObjectSpec],
+    options: SyncOptions,
+    log: logging.Logger,
+) -> Iterator[_Sync | SyncFailure]:
+    """Describe every object (and the parents its relationship fields read), then plan each sync."""
     started, calls_before = time.monotonic(), client.calls
-    synced_at = datetime.now(timezone.utc).replace(tzinfo=None)
-
-    describe = client.describe(spec.name)
+    # A relationship is usually named for its parent (Profile, UserRole): describe those in the
+    # same call; a parent named otherwise is described in a second one.
+    guesses = [f.split(".")[0] for spec in specs for f in spec.fields if "." in f]
+    describes = client.describe_many([s.name for s in specs] + guesses)
     parents = {
-        relationship: client.describe(parent)
-        for relationship, parent in relationship_parents(spec, describe).items()
+        spec.name: relationship_parents(spec, describes[spec.name])
+        for spec in specs if isinstance(describes[spec.name], dict)
     }
-    columns, missing = plan_columns(spec, describe, parents)
-    if missing:
-        log.warning(
-            "%s: the org does not expose %s; these fields are skipped (field-level security or "
-            "absent in this org).", spec.name, ", ".join(missing),
-        )
-
-    raw_store.ensure_state_table(con)
-    state = raw_store.read_state(con, spec.name)
-    watermark = state.watermark if state else None
-    incremental = watermark is not None and not full_refresh
-    since = lower_bound(watermark, overlap, full_refresh, start)
-    soql = select_since(spec.name, [c.field for c in columns], spec.watermark_field, since)
-    if not incremental and bulk_threshold is not None:
+    unknown = [p for wanted in parents.values() for p in wanted.values() if p not in describes]
+    if unknown:
+        describes |= client.describe_many(unknown)
+    calls, seconds = client.calls - calls_before, (time.monotonic() - started) / max(len(specs), 1)
+    for spec in specs:
+        describe = describes[spec.name]
+        if isinstance(describe, Exception):
+            yield SyncFailure(spec.name, describe)
+            continue
+        parent_describes = {
+            rel: describes[parent] for rel, parent in parents[spec.name].items() if isinstance(describes[parent], dict)
+        }
         try:
-            records = client.count(count_since(spec.name, spec.watermark_field, since), object_name=spec.name)
-            path, reason = choose_path(incremental, records, bulk_threshold)
-        except QueryTimeout:
-            path, reason = "Bulk", "SELECT COUNT() timed out, so the object is large"
-    else:
-        path, reason = choose_path(incremental, None, bulk_threshold or 0)
-    report = SyncReport(
-        object_name=spec.name, table=f"{raw_store.SCHEMA}.{spec.table}", soql=soql,
-        full_refresh=full_refresh, watermark_before=watermark, missing_fields=missing,
-        path=path, path_reason=reason,
-    )
-
-    raw_store.create_stage(con, spec, columns)
-    try:
-        try:
-            _stage_all(con, client, spec, columns, report, since, batch_size)
-        except BulkRefused as refused:
-            log.warning("%s: %s; reading through REST instead.", spec.name, refused)
-            raw_store.create_stage(con, spec, columns)  # drop whatever Bulk pages were staged
-            report.path, report.path_reason = "REST", f"Bulk API 2.0 refused: {refused}"
-            report.rows_read = report.pages = 0
-            _stage_all(con, client, spec, columns, report, since, batch_size)
-        # The raw table and the watermark move together, or not at all.
-        con.begin()
-        try:
-            report.added_columns, report.columns_no_longer_read = raw_store.ensure_table(con, spec, columns)
-            counts = raw_store.merge_stage(con, spec, columns, synced_at, complete=since is None)
-            report.watermark_after = max(filter(None, (watermark, counts.watermark)), default=None)
-            raw_store.write_state(
-                con, spec, report.watermark_after, synced_at, run_id or uuid.uuid4().hex, counts.duplicates
+            columns, missing = plan_columns(spec, describe, parent_describes)
+        except MissingRequiredField as error:
+            yield SyncFailure(spec.name, error)
+            continue
+        if missing:
+            log.warning(
+                "%s: the org does not expose %s; these fields are skipped (field-level security or "
+                "absent in this org).", spec.name, ", ".join(missing),
             )
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+        state = raw_store.read_state(con, spec.name)
+        watermark = state.watermark if state else None
+        incremental = watermark is not None and not options.full_refresh
+        since = lower_bound(watermark, options.overlap, options.full_refresh, options.start)
+        path, reason = choose_path(incremental, None, 0)
+        report = SyncReport(
+            object_name=spec.name, table=f"{raw_store.SCHEMA}.{spec.table}", soql="",
+            full_refresh=options.full_refresh, watermark_before=watermark, missing_fields=missing,
+            path=path, path_reason=reason, api_calls=calls, seconds=seconds,
+        )
+        sync = _Sync(spec, columns, incremental, since, watermark, report)
+        report.soql = sync.soql()
+        yield sync
+
+
+def _choose_paths(client: SalesforceClient, syncs: Sequence[_Sync], options: SyncOptions) -> Iterator[SyncFailure]:
+    """A first load or full refresh counts its records (five counts to a call) to choose Bulk
+    or REST; an object whose count fails is not synced."""
+    full = [s for s in syncs if not s.incremental]
+    if options.bulk_threshold is None or not full:
+        return
+    started, calls_before = time.monotonic(), client.calls
+    counts = client.count_many({s.spec.name: count_since(s.spec.name, s.spec.watermark_field, s.since) for s in full})
+    calls, seconds = client.calls - calls_before, (time.monotonic() - started) / len(full)
+    for sync in full:
+        sync.report.api_calls += calls
+        sync.report.seconds += seconds
+        records = counts[sync.spec.name]
+        if isinstance(records, SalesforceApiError) and records.error_code == "QUERY_TIMEOUT":
+            sync.report.path, sync.report.path_reason = "Bulk", "SELECT COUNT() timed out, so the object is large"
+        elif isinstance(records, SalesforceApiError):
+            yield SyncFailure(sync.spec.name, records)
+        else:
+            sync.report.path, sync.report.path_reason = choose_path(False, records, options.bulk_threshold)
+
+
+def _read_rest(
+    client: SalesforceClient,
+    con: duckdb.DuckDBPyConnection,
+    syncs: Sequence[_Sync],
+    options: SyncOptions,
+    synced_at: datetime,
+    log: logging.Logger,
+) -> Iterator[SyncReport | SyncFailure]:
+    """Read the objects' pages together, staging each as it comes; commit each object once its
+    read ends. The time between two pages is counted to the object of the later one. A call
+    that fails (past its retries) is raised: it carried every open read."""
+    of_read = {RestRead(s.spec.name, s.soql, [Window(s.since)]): s for s in syncs}
+    settled: set[RestRead] = set()
+
+    def settle() -> Iterator[SyncReport | SyncFailure]:
+        for read, sync in of_read.items():
+            if read.ended and read not in settled:
+                settled.add(read)
+                sync.report.api_calls += read.calls
+                sync.report.windows_narrowed = read.windows_narrowed
+                yield _commit(con, sync, options, synced_at, log) if read.error is None else _fail(con, sync, read.error)
+
+    tick = time.monotonic()
+    for read, page in read_pages(client, list(of_read), batch_size=options.batch_size):
+        sync = of_read[read]
+        try:
+            if page.records:
+                table = records_to_arrow(page.records, sync.columns, sync.spec.name)
+                raw_store.stage_page(con, sync.spec, table, sync.columns)
+        except (MalformedRecord, raw_store.MalformedValue) as error:
+            read.error = error
+        sync.report.rows_read += len(page.records)
+        sync.report.pages += 1
+        now = time.monotonic()
+        sync.report.seconds, tick = sync.report.seconds + now - tick, now
+        yield from settle()
+    yield from settle()
+
+
+def _read_bulk(
+    client: SalesforceClient,
+    con: duckdb.DuckDBPyConnection,
+    sync: _Sync,
+    options: SyncOptions,
+    synced_at: datetime,
+    log: logging.Logger,
+) -> Iterator[SyncReport | SyncFailure]:
+    """Read one object through a Bulk API 2.0 job; through REST when Bulk refuses it."""
+    report, started, calls_before = sync.report, time.monotonic(), client.calls
+    try:
+        for csv_page in client.bulk_query_pages(sync.soql(), object_name=sync.spec.name):
+            table = csv_to_arrow(csv_page, sync.columns, sync.spec.name)
+            if table.num_rows:
+                raw_store.stage_page(con, sync.spec, table, sync.columns)
+            report.rows_read += table.num_rows
+            report.pages += 1
+    except BulkRefused as refused:
+        log.warning("%s: %s; reading through REST instead.", sync.spec.name, refused)
+        raw_store.create_stage(con, sync.spec, sync.columns)  # drop whatever Bulk pages were staged
+        report.path, report.path_reason = "REST", f"Bulk API 2.0 refused: {refused}"
+        report.rows_read = report.pages = 0
+        report.api_calls += client.calls - calls_before
+        report.seconds += time.monotonic() - started
+        yield from _read_rest(client, con, [sync], options, synced_at, log)
+        return
+    except RequestLimitExceeded:
+        raise
+    except OBJECT_FAILURES as error:
+        yield _fail(con, sync, error)
+        return
+    report.api_calls += client.calls - calls_before
+    report.seconds += time.monotonic() - started
+    yield _commit(con, sync, options, synced_at, log)
+
+
+def _fail(con: duckdb.DuckDBPyConnection, sync: _Sync, error: Exception) -> SyncFailure:
+    raw_store.drop_stage(con, sync.spec)
+    return SyncFailure(sync.spec.name, error)
+
+
+def _commit(
+    con: duckdb.DuckDBPyConnection, sync: _Sync, options: SyncOptions, synced_at: datetime, log: logging.Logger
+) -> SyncReport:
+    """Merge the stage into the raw table and move the watermark, in one transaction."""
+    spec, report, started = sync.spec, sync.report, time.monotonic()
+    con.begin()
+    try:
+        report.added_columns, report.columns_no_longer_read = raw_store.ensure_table(con, spec, sync.columns)
+        counts = raw_store.merge_stage(con, spec, sync.columns, synced_at, complete=sync.since is None)
+        report.watermark_after = max(filter(None, (sync.watermark, counts.watermark)), default=None)
+        raw_store.write_state(
+            con, spec, report.watermark_after, synced_at, options.run_id or uuid.uuid4().hex, counts.duplicates
+        )
+        [(report.rows_stored,)] = con.execute(f"SELECT count(*) FROM {raw_store.table_name(spec)}").fetchall()
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
     finally:
         raw_store.drop_stage(con, spec)
-
     if report.added_columns or report.columns_no_longer_read:
         log.warning(
             "%s: the org's fields changed since the last sync: new columns %s; columns no longer read "
@@ -197,56 +406,11 @@ def sync_object(
     report.rows_new, report.rows_changed, report.rows_deleted = counts.new, counts.changed, counts.deleted
     report.duplicate_rows = counts.duplicates
     report.rows_vanished = counts.vanished
-    report.api_calls = client.calls - calls_before
-    report.api_usage = client.api_usage
-    report.seconds = time.monotonic() - started
+    report.seconds += time.monotonic() - started
     log.info(
         "%s: read %d rows in %d %s pages (%d new, %d changed, %d deleted) with %d API calls in %.1fs; "
         "watermark %s → %s",
         spec.name, report.rows_read, report.pages, report.path, report.rows_new, report.rows_changed,
-        report.rows_deleted, report.api_calls, report.seconds, watermark, report.watermark_after,
+        report.rows_deleted, report.api_calls, report.seconds, sync.watermark, report.watermark_after,
     )
     return report
-
-
-def _stage_all(
-    con: duckdb.DuckDBPyConnection,
-    client: SalesforceClient,
-    spec: ObjectSpec,
-    columns: list[Column],
-    report: SyncReport,
-    since: datetime | None,
-    batch_size: int,
-) -> None:
-    """Stream every page of the sync's read into the stage, by the report's path."""
-    fields = [c.field for c in columns]
-    if report.path == "Bulk":
-        soql = select_since(spec.name, fields, spec.watermark_field, since)
-        for csv_page in client.bulk_query_pages(soql, object_name=spec.name):
-            table = csv_to_arrow(csv_page, columns, spec.name)
-            if table.num_rows:
-                raw_store.stage_page(con, spec, table, columns)
-            report.rows_read += table.num_rows
-            report.pages += 1
-        return
-    # REST, window by window: a window Salesforce times out on (QUERY_TIMEOUT) is halved.
-    windows: list[tuple[datetime | None, datetime | None, int]] = [(since, None, 0)]
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    while windows:
-        low, high, splits = windows.pop(0)
-        soql = select_since(spec.name, fields, spec.watermark_field, low, high)
-        pages = client.query_pages(soql, object_name=spec.name, batch_size=batch_size)
-        try:
-            first = next(pages)  # Salesforce runs the query when its first page is asked for
-        except QueryTimeout:
-            if splits >= MAX_WINDOW_SPLITS:
-                raise
-            middle = (low or EARLIEST_RECORD) + ((high or now) - (low or EARLIEST_RECORD)) / 2
-            windows[0:0] = [(low, middle, splits + 1), (middle, high, splits + 1)]
-            report.windows_narrowed += 1
-            continue
-        for page in itertools.chain([first], pages):
-            if page.records:
-                raw_store.stage_page(con, spec, records_to_arrow(page.records, columns, spec.name), columns)
-            report.rows_read += len(page.records)
-            report.pages += 1

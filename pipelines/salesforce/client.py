@@ -4,14 +4,18 @@ simple-salesforce sends every request (and renews an expired session where the a
 this layer adds what a pipeline needs around it: pages parsed with orjson, 5xx and dropped
 connections retried with bounded backoff, every call counted, and errors that name the object,
 the call and what to do.
+
+Small requests travel together in Composite calls (`/composite`): Salesforce counts one such call,
+up to 25 subrequests of which up to 5 are queries, as a single call toward the daily API limit.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import orjson
 import requests
@@ -70,6 +74,35 @@ class Page:
     done: bool
 
 
+@dataclass(frozen=True)
+class Subrequest:
+    """One GET inside a Composite call. `url` is a path under `/services/data/`, or a reference
+    to an earlier subrequest's answer such as `@{q1.nextRecordsUrl}` (its next page)."""
+
+    reference_id: str
+    url: str
+    is_query: bool = False  # query, queryAll or a next page: at most 5 in one call
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SubResult:
+    status: int
+    body: Any
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def error_code(self) -> str | None:
+        return _error_code(self.body)
+
+
+# Salesforce's limits on one Composite call.
+MAX_SUBREQUESTS = 25
+MAX_QUERY_SUBREQUESTS = 5
+
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
@@ -97,39 +130,83 @@ class SalesforceClient:
         self._sleep = sleep
 
     # --- the calls -----------------------------------------------------------------------
-    def describe(self, object_name: str) -> dict[str, Any]:
-        url = f"{self.sf.base_url}sobjects/{object_name}/describe/"
-        body = self._get_json(url, object_name=object_name, call="describe")
-        if not isinstance(body, dict) or not isinstance(body.get("fields"), list):
-            raise SalesforceApiError(object_name, "describe", "the answer has no field list")
-        return body
-
-    def count(self, soql: str, *, object_name: str, include_deleted: bool = True) -> int:
-        """`totalSize` of a `SELECT COUNT()` query."""
-        url = self.sf.base_url + ("queryAll/" if include_deleted else "query/")
-        body = self._get_json(url, object_name=object_name, call="COUNT() query", params={"q": soql})
-        return int(_query_body(body, object_name, "COUNT() query")["totalSize"])
-
-    def query_pages(
-        self, soql: str, *, object_name: str, include_deleted: bool = True, batch_size: int = 2000
-    ) -> Iterator[Page]:
-        """Every page of a query, fetched as the caller asks for the next one."""
-        url: str | None = self.sf.base_url + ("queryAll/" if include_deleted else "query/")
-        params: dict[str, str] | None = {"q": soql}
-        headers = {"Sforce-Query-Options": f"batchSize={batch_size}"}
-        call = "queryAll" if include_deleted else "query"
-        while url:
-            body = _query_body(
-                self._get_json(url, object_name=object_name, call=call, params=params, headers=headers),
-                object_name,
-                call,
+    def describe_many(self, names: Sequence[str]) -> dict[str, dict[str, Any] | SalesforceApiError]:
+        """Each object's describe, 25 to a Composite call; an object the org refuses gets its error."""
+        answers: dict[str, dict[str, Any] | SalesforceApiError] = {}
+        for chunk in _chunks(list(dict.fromkeys(names)), MAX_SUBREQUESTS):
+            results = self.composite(
+                [Subrequest(f"d{i}", self.resource_path(f"sobjects/{n}/describe")) for i, n in enumerate(chunk)],
+                object_name=", ".join(chunk), call="describe",
             )
-            done = bool(body.get("done", True))
-            yield Page(records=body["records"], total_size=int(body.get("totalSize", 0)), done=done)
-            next_path = body.get("nextRecordsUrl")
-            if done or not next_path:
-                return
-            url, params = f"https://{self.sf.sf_instance}{next_path}", None
+            for i, name in enumerate(chunk):
+                result = results[f"d{i}"]
+                if not result.ok:
+                    answers[name] = self.subrequest_error(result, name, "describe")
+                elif not isinstance(result.body, dict) or not isinstance(result.body.get("fields"), list):
+                    answers[name] = SalesforceApiError(name, "describe", "the answer has no field list")
+                else:
+                    answers[name] = result.body
+        return answers
+
+    def count_many(self, counts: Mapping[str, str]) -> dict[str, int | SalesforceApiError]:
+        """`totalSize` of each object's `SELECT COUNT()` queryAll, five to a Composite call."""
+        answers: dict[str, int | SalesforceApiError] = {}
+        for chunk in _chunks(list(counts.items()), MAX_QUERY_SUBREQUESTS):
+            results = self.composite(
+                [Subrequest(f"c{i}", self.query_path(soql), is_query=True) for i, (_, soql) in enumerate(chunk)],
+                object_name=", ".join(name for name, _ in chunk), call="COUNT() query",
+            )
+            for i, (name, _) in enumerate(chunk):
+                result = results[f"c{i}"]
+                try:
+                    if not result.ok:
+                        raise self.subrequest_error(result, name, "COUNT() query")
+                    answers[name] = int(query_body(result.body, name, "COUNT() query")["totalSize"])
+                except SalesforceApiError as error:
+                    answers[name] = error
+        return answers
+
+    def composite(self, subrequests: Sequence[Subrequest], *, object_name: str, call: str) -> dict[str, SubResult]:
+        """One Composite call (one API call, however many subrequests): each answer by reference.
+        `call` names what the subrequests do, for errors.
+
+        `allOrNone` is off, so a subrequest that fails leaves the others standing (those that
+        refer to it are not run).
+        """
+        queries = sum(1 for s in subrequests if s.is_query)
+        if len(subrequests) > MAX_SUBREQUESTS or queries > MAX_QUERY_SUBREQUESTS:
+            raise ValueError(f"{len(subrequests)} subrequests ({queries} queries) do not fit one Composite call")
+        call = f"{call} (Composite)"
+        body = self._get_json(
+            f"{self.sf.base_url}composite", method="POST", object_name=object_name, call=call,
+            data=orjson.dumps({
+                "allOrNone": False,
+                "compositeRequest": [
+                    {"method": "GET", "url": s.url, "referenceId": s.reference_id,
+                     **({"httpHeaders": dict(s.headers)} if s.headers else {})}
+                    for s in subrequests
+                ],
+            }),
+        )
+        answers = body.get("compositeResponse") if isinstance(body, dict) else None
+        if not isinstance(answers, list) or not all(isinstance(a, dict) for a in answers):
+            raise SalesforceApiError(object_name, call, _not_an_answer(body, "a composite result"))
+        results = {a.get("referenceId"): SubResult(int(a.get("httpStatusCode", 0)), a.get("body")) for a in answers}
+        lacking = [s.reference_id for s in subrequests if s.reference_id not in results]
+        if lacking:
+            raise SalesforceApiError(object_name, call, f"the answer lacks {', '.join(lacking)}")
+        return results
+
+    def resource_path(self, resource: str) -> str:
+        """`/services/data/vXX.X/<resource>`, as a Composite subrequest names it."""
+        return urlsplit(self.sf.base_url).path + resource
+
+    def query_path(self, soql: str, *, include_deleted: bool = True) -> str:
+        return self.resource_path(("queryAll/" if include_deleted else "query/") + "?q=" + quote(soql, safe=""))
+
+    def subrequest_error(self, result: SubResult, object_name: str, call: str) -> SalesforceApiError:
+        """A failed subrequest as the error the same call on its own would raise."""
+        return self._translate(result.status, result.body, object_name, call, SalesforceApiError)
 
     def bulk_query_pages(
         self,
@@ -232,7 +309,7 @@ class SalesforceClient:
                 ) from None
             except SalesforceError as exc:
                 if exc.status < 500:
-                    raise self._translate(exc, object_name, call, refuse) from None
+                    raise self._translate(exc.status, exc.content, object_name, call, refuse) from None
                 problem = f"HTTP {exc.status} {_error_code(exc.content) or ''}".strip()
             delay = next(delays, None)
             if delay is None:
@@ -256,11 +333,11 @@ class SalesforceClient:
             )
 
     def _translate(
-        self, exc: SalesforceError, object_name: str, call: str, refuse: type[SalesforceApiError]
+        self, status: int, content: Any, object_name: str, call: str, refuse: type[SalesforceApiError]
     ) -> SalesforceApiError:
-        code = _error_code(exc.content)
-        message = redact(_error_message(exc.content), self._secrets)
-        problem = f"HTTP {exc.status} {code or ''}: {message}".replace("  ", " ")
+        code = _error_code(content)
+        message = redact(_error_message(content), self._secrets)
+        problem = f"HTTP {status} {code or ''}: {message}".replace("  ", " ")
         if code == "REQUEST_LIMIT_EXCEEDED":
             return RequestLimitExceeded(
                 object_name, call, problem, error_code=code,
@@ -282,12 +359,21 @@ class SalesforceClient:
         return refuse(object_name, call, problem, error_code=code)
 
 
-def _query_body(body: Any, object_name: str, call: str) -> dict[str, Any]:
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def query_body(body: Any, object_name: str, call: str) -> dict[str, Any]:
+    """A query answer, checked: records and totalSize, or a clear error."""
     if not isinstance(body, dict) or not isinstance(body.get("records"), list) or "totalSize" not in body:
-        code = _error_code(body)
-        problem = f"an error body came with HTTP 200 ({code})" if code else "the answer is not a query result"
-        raise SalesforceApiError(object_name, call, problem)
+        raise SalesforceApiError(object_name, call, _not_an_answer(body, "a query result"))
     return body
+
+
+def _not_an_answer(body: Any, expected: str) -> str:
+    code = _error_code(body)
+    return f"an error body came with HTTP 200 ({code})" if code else f"the answer is not {expected}"
 
 
 def _first_error(content: Any) -> dict[str, Any]:

@@ -43,15 +43,15 @@ def warehouse(tmp_path):
 
 
 def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = None, *, salesforce=None,
-                 instance=None, assets=None):
-    """Every asset and check of `adoption_refresh` (or just `assets`), in process, against `org`
+                 instance=None, selection=None):
+    """Every asset and check of `adoption_refresh` (or just `selection`), in process, against `org`
     (through `salesforce`, by default an access token); failures are returned in the result, not
     raised. The caller sets REQUESTS_CA_BUNDLE and FLYWHEEL_DUCKDB_PATH."""
     import dagster as dg
     from dagster_dbt import DbtCliResource
 
     from pipelines.assets.checks import quality_checks
-    from pipelines.assets.extract import extract_assets
+    from pipelines.assets.extract import salesforce_extract
     from pipelines.assets.models import adoption_models
     from pipelines.assets.publish import marts_export
     from pipelines.assets.quality import data_docs
@@ -61,9 +61,9 @@ def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = No
     from pipelines.salesforce.resource import SalesforceResource
     from pipelines.warehouse import DuckDBWarehouse
 
-    everything = [*extract_assets, adoption_models, data_docs, marts_export, adoption_report, *quality_checks]
     return dg.materialize(
-        everything if assets is None else assets,
+        [salesforce_extract, adoption_models, data_docs, marts_export, adoption_report, *quality_checks],
+        selection=selection,
         instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         run_config=run_config,

@@ -27,7 +27,7 @@ def test_each_auth_mode_logs_in_and_reads(org, mode):
     creds = credentials_for(org, mode)
     assert creds.mode is mode
     client = make_client(org, creds)
-    assert client.describe("User")["name"] == "User"
+    assert client.describe_many(["User"])["User"]["name"] == "User"
     assert client.api_usage is not None  # Sforce-Limit-Info was read
 
 

@@ -38,8 +38,8 @@ def test_a_broken_page_fails_naming_object_and_call_and_moves_nothing(org, clien
     changed = [r["Id"] for r in org.store.records("Task")][:450]
     org.store.upsert("Task", [{"Id": i, "Subject": "Follow-up call"} for i in changed])
 
-    inject(org.faults)  # describe, page 1, then page 2 of the incremental read is broken
-    with pytest.raises(SalesforceApiError, match=rf"Salesforce queryAll for Task failed: {re.escape(says)}"):
+    inject(org.faults)  # describe, the first page, then the call with the next pages is broken
+    with pytest.raises(SalesforceApiError, match=rf"Salesforce queryAll \(Composite\) for Task failed: {re.escape(says)}"):
         sync_object(client, warehouse, TASKS, batch_size=200)
     assert snapshot(warehouse, TASKS) == before  # no row, no watermark moved
 

@@ -23,15 +23,15 @@ CHILD = textwrap.dedent(
     from pipelines.salesforce.auth import Credentials, connect
     from pipelines.salesforce.client import SalesforceClient
     from pipelines.salesforce.objects import OBJECTS
-    from pipelines.extract.sync import sync_object
+    from pipelines.extract.sync import SyncOptions, SyncReport, sync_objects
 
     url, token, database = sys.argv[1:4]
     creds = Credentials(instance_url=url, access_token=token)
     client = SalesforceClient(connect(creds), mode=creds.mode)
     with duckdb.connect(database) as con:
-        for spec in OBJECTS:
-            sync_object(client, con, spec, batch_size=200, bulk_threshold=None)
-            print("synced", spec.name, flush=True)
+        for outcome in sync_objects(client, con, OBJECTS, SyncOptions(batch_size=200, bulk_threshold=None)):
+            assert isinstance(outcome, SyncReport), outcome
+            print("synced", outcome.object_name, flush=True)
     """
 )
 

@@ -11,6 +11,7 @@ import pytest
 from conftest import run_pipeline
 
 from pipelines.assets.checks import check_result
+from pipelines.assets.extract import EXTRACT_STEP
 from pipelines.publish import sha256
 from pipelines.quality.cross_checks import run_cross_checks
 from pipelines.quality.gx_gate import Failure, GateResult
@@ -162,7 +163,7 @@ def test_a_record_repeated_across_pages_fails_the_raw_gate(pipeline, org):
     before = checksums(exports)
     org.faults.repeat_record_across_pages("Task")
     org.store.upsert("Task", [{"Id": r["Id"], "Subject": "Edited"} for r in org.store.records("Task")[:500]])
-    result = run({"ops": {"raw_salesforce__task": {"config": {"batch_size": 200}}}})
+    result = run({"ops": {EXTRACT_STEP: {"config": {"batch_size": 200}}}})
     check = failed_checks(result)[("raw_salesforce/task", "rows_synced_pass_gx_suite")]
     assert "no_duplicate_ids_within_a_sync" in check.description and "read twice" in check.description
     assert not published(result) and checksums(exports) == before
