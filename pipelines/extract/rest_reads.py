@@ -102,30 +102,38 @@ def plan_round(reads: Sequence[RestRead], query_path: Callable[[str], str], batc
 
 def read_pages(
     client: SalesforceClient, reads: Sequence[RestRead], *, batch_size: int = 2000
-) -> Iterator[tuple[RestRead, Page]]:
-    """Every page of every read, as the calls bring them. A read that fails gets its `error`
-    and the others go on; a failure of the call itself (quota, outage) is raised."""
+) -> Iterator[tuple[RestRead, Page | None]]:
+    """Every page of every read, as the calls bring them, and `(read, None)` once a read has
+    ended, after its last page (so a consumer running behind knows when a read is whole). A read
+    that fails gets its `error` and the others go on; a failure of the call itself (quota,
+    outage) is raised."""
+    announced: set[RestRead] = set()
     while True:
         items = plan_round(reads, client.query_path, batch_size)
+        if items:
+            calls_before = client.calls
+            results = client.composite(
+                [item.subrequest for item in items],
+                object_name=", ".join(dict.fromkeys(item.read.object_name for item in items)), call="queryAll",
+            )
+            for read in dict.fromkeys(item.read for item in items):
+                read.calls += client.calls - calls_before  # one, or more when it was retried
+            chain_ended: set[RestRead] = set()
+            for item in items:
+                read = item.read
+                if read in chain_ended or read.error is not None:
+                    continue  # the page before ended the query, or failed: this one is moot
+                page = _take(client, read, item, results[item.subrequest.reference_id])
+                if page is None or page.done:
+                    chain_ended.add(read)
+                if page is not None:
+                    yield read, page
+        for read in reads:
+            if read.ended and read not in announced:
+                announced.add(read)
+                yield read, None
         if not items:
             return
-        calls_before = client.calls
-        results = client.composite(
-            [item.subrequest for item in items],
-            object_name=", ".join(dict.fromkeys(item.read.object_name for item in items)), call="queryAll",
-        )
-        chain_ended: set[RestRead] = set()
-        for read in dict.fromkeys(item.read for item in items):
-            read.calls += client.calls - calls_before  # one, or more when it was retried
-        for item in items:
-            read = item.read
-            if read in chain_ended or read.error is not None:
-                continue  # the page before ended the query, or failed: this one is moot
-            page = _take(client, read, item, results[item.subrequest.reference_id])
-            if page is None or page.done:
-                chain_ended.add(read)
-            if page is not None:
-                yield read, page
 
 
 def _take(client: SalesforceClient, read: RestRead, item: _Planned, result: SubResult) -> Page | None:

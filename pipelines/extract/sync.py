@@ -6,7 +6,8 @@ describes them all, and their REST reads travel five queries to a call
 2.0 instead, object by object.
 
 Reads are streamed: each page goes into the object's stage table in DuckDB as it arrives, so
-memory holds a call's pages however large the object. Each object's merge and new watermark are
+memory holds a call's pages however large the object (and the next call's, fetched while these
+are stored). Each object's merge and new watermark are
 committed together, as soon as its read ends; anything that fails before that commit leaves its
 raw table and watermark exactly as they were, and the other objects go on. A quota stop
 (`REQUEST_LIMIT_EXCEEDED`, or the share of it Flywheel may use) ends the run for every object
@@ -28,8 +29,10 @@ import duckdb
 from pipelines.extract import raw_store
 from pipelines.extract.columns import Column, MissingRequiredField, plan_columns, relationship_parents
 from pipelines.extract.pages import MalformedRecord, csv_to_arrow, records_to_arrow
+from pipelines.extract.read_ahead import read_ahead
 from pipelines.extract.rest_reads import RestRead, Window, read_pages
 from pipelines.salesforce.client import (
+    MAX_QUERY_SUBREQUESTS,
     BulkRefused,
     RequestLimitExceeded,
     SalesforceApiError,
@@ -306,21 +309,26 @@ def _read_rest(
     log: logging.Logger,
 ) -> Iterator[SyncReport | SyncFailure]:
     """Read the objects' pages together, staging each as it comes; commit each object once its
-    read ends. The time between two pages is counted to the object of the later one. A call
+    read has ended. The time between two pages is counted to the object of the later one. A call
     that fails (past its retries) is raised: it carried every open read."""
     of_read = {RestRead(s.spec.name, s.soql, [Window(s.since)]): s for s in syncs}
     settled: set[RestRead] = set()
 
-    def settle() -> Iterator[SyncReport | SyncFailure]:
-        for read, sync in of_read.items():
-            if read.ended and read not in settled:
-                settled.add(read)
-                sync.report.api_calls += read.calls
-                sync.report.windows_narrowed = read.windows_narrowed
-                yield _commit(con, sync, options, synced_at, log) if read.error is None else _fail(con, sync, read.error)
+    def settle(read: RestRead) -> SyncReport | SyncFailure:
+        settled.add(read)
+        sync = of_read[read]
+        sync.report.api_calls += read.calls
+        sync.report.windows_narrowed = read.windows_narrowed
+        return _commit(con, sync, options, synced_at, log) if read.error is None else _fail(con, sync, read.error)
 
     tick = time.monotonic()
-    for read, page in read_pages(client, list(of_read), batch_size=options.batch_size):
+    pages = read_pages(client, list(of_read), batch_size=options.batch_size)
+    for read, page in read_ahead(pages, depth=2 * MAX_QUERY_SUBREQUESTS):  # two calls ahead
+        if read in settled:
+            continue  # it failed while its pages were being stored: the rest are moot
+        if page is None:  # its last page is staged: commit it, or report how it failed
+            yield settle(read)
+            continue
         sync = of_read[read]
         try:
             if page.records:
@@ -328,12 +336,12 @@ def _read_rest(
                 raw_store.stage_page(con, sync.spec, table, sync.columns)
         except (MalformedRecord, raw_store.MalformedValue) as error:
             read.error = error
+            yield settle(read)
+            continue
         sync.report.rows_read += len(page.records)
         sync.report.pages += 1
         now = time.monotonic()
         sync.report.seconds, tick = sync.report.seconds + now - tick, now
-        yield from settle()
-    yield from settle()
 
 
 def _read_bulk(
@@ -347,7 +355,7 @@ def _read_bulk(
     """Read one object through a Bulk API 2.0 job; through REST when Bulk refuses it."""
     report, started, calls_before = sync.report, time.monotonic(), client.calls
     try:
-        for csv_page in client.bulk_query_pages(sync.soql(), object_name=sync.spec.name):
+        for csv_page in read_ahead(client.bulk_query_pages(sync.soql(), object_name=sync.spec.name), depth=2):
             table = csv_to_arrow(csv_page, sync.columns, sync.spec.name)
             if table.num_rows:
                 raw_store.stage_page(con, sync.spec, table, sync.columns)

@@ -241,3 +241,17 @@ def test_an_object_that_fails_leaves_the_others_synced(org, client, warehouse):
     for spec in OBJECTS:
         if spec.name != "Task":
             assert set(raw_ids(warehouse, spec)) == org_ids(org, spec), spec.name
+
+
+def test_a_page_that_cannot_be_stored_fails_only_its_object(org, client, warehouse):
+    org.faults.wrong_value("Opportunity", "CloseDate", "11/03/2026")
+    outcomes = {o.object_name: o for o in sync_objects(client, warehouse, OBJECTS, SyncOptions(batch_size=200))}
+    failed = outcomes.pop("Opportunity")
+    assert isinstance(failed, SyncFailure) and "CloseDate" in str(failed.error) and "11/03/2026" in str(failed.error)
+    assert all(isinstance(o, SyncReport) for o in outcomes.values()) and len(outcomes) == len(OBJECTS) - 1
+    for spec in OBJECTS:
+        if spec.name != "Opportunity":
+            assert set(raw_ids(warehouse, spec)) == org_ids(org, spec), spec.name
+    assert warehouse.execute(
+        "SELECT count(*) FROM raw_salesforce._sync_state WHERE object_name = 'Opportunity'"
+    ).fetchone() == (0,)
