@@ -1,1 +1,1 @@
-"""Salesforce → DuckDB: incremental, streamed, one transaction per sync."""
+"""Salesforce → DuckDB: incremental, streamed, one transaction per object; requests shared across objects."""

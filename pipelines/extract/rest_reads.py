@@ -7,7 +7,8 @@ fetches the page after p1's), as many as the query's `totalSize` says are left. 
 run of seven objects whose changes fit a page each costs two calls, not seven.
 
 A query Salesforce gives up on (`QUERY_TIMEOUT`) is split: its time window is halved, and each
-half is read in turn.
+half is read in turn. A read whose first page says it holds at least its Bulk threshold of
+records ends there, unread, for a Bulk API 2.0 job to read (`RestRead.too_large`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class RestRead:
     object_name: str
     soql: Callable[[Window], str]  # the query of a window
     windows: list[Window]
+    bulk_threshold: int | None = None  # a read at least this large is left to Bulk API 2.0
+    too_large: int = 0  # the records its first page said it holds, when that was too many
     next_url: str | None = None
     left: int = 0  # records the open query still holds, by its totalSize
     last_page: int = 0  # records in its last page, to reckon how many pages are left
@@ -156,6 +159,9 @@ def _take(client: SalesforceClient, read: RestRead, item: _Planned, result: SubR
     if item.opens:
         read.windows.pop(0)
         read.left = int(body.get("totalSize", 0))
+        if read.bulk_threshold is not None and read.left >= read.bulk_threshold and not read.windows:
+            read.too_large, read.next_url = read.left, None  # ended: a Bulk job reads it whole
+            return None
     done = bool(body.get("done", True)) or not body.get("nextRecordsUrl")
     read.left = max(read.left - len(body["records"]), 0)
     read.last_page = len(body["records"]) or read.last_page

@@ -2,16 +2,16 @@
 
 The objects are synced together, so their small requests share Composite calls: one call
 describes them all, and their REST reads travel five queries to a call
-(`pipelines/extract/rest_reads.py`). A large first load or full refresh goes through Bulk API
-2.0 instead, object by object.
+(`pipelines/extract/rest_reads.py`). A large read goes through Bulk API 2.0 instead, object by
+object: a first load or full refresh whose COUNT() reaches the Bulk threshold, or an incremental
+read whose first page says it holds that many changes.
 
 Reads are streamed: each page goes into the object's stage table in DuckDB as it arrives, so
-memory holds a call's pages however large the object (and the next call's, fetched while these
-are stored). Each object's merge and new watermark are
-committed together, as soon as its read ends; anything that fails before that commit leaves its
-raw table and watermark exactly as they were, and the other objects go on. A quota stop
-(`REQUEST_LIMIT_EXCEEDED`, or the share of it Flywheel may use) ends the run for every object
-not yet committed.
+memory holds a call's pages however large the object (and the next calls', fetched while these
+are stored: `read_ahead.py`). Each object's merge and new watermark are committed together, as
+soon as its read ends; anything that fails before that commit leaves its raw table and watermark
+exactly as they were, and the other objects go on. A quota stop (`REQUEST_LIMIT_EXCEEDED`, or
+the share of it Flywheel may use) ends the run for every object not yet committed.
 """
 
 from __future__ import annotations
@@ -155,6 +155,8 @@ class _Sync:
     since: datetime | None
     watermark: datetime | None
     report: SyncReport
+    # An incremental read this large goes to Bulk API 2.0, once its first page tells its size.
+    bulk_threshold: int | None = None
 
     def soql(self, window: Window | None = None) -> str:
         low, high = (window.low, window.high) if window else (self.since, None)
@@ -274,7 +276,8 @@ def _plan(
             full_refresh=options.full_refresh, watermark_before=watermark, missing_fields=missing,
             path=path, path_reason=reason, api_calls=calls, seconds=seconds,
         )
-        sync = _Sync(spec, columns, incremental, since, watermark, report)
+        sync = _Sync(spec, columns, incremental, since, watermark, report,
+                     bulk_threshold=options.bulk_threshold if incremental else None)
         report.soql = sync.soql()
         yield sync
 
@@ -311,15 +314,24 @@ def _read_rest(
     """Read the objects' pages together, staging each as it comes; commit each object once its
     read has ended. The time between two pages is counted to the object of the later one. A call
     that fails (past its retries) is raised: it carried every open read."""
-    of_read = {RestRead(s.spec.name, s.soql, [Window(s.since)]): s for s in syncs}
+    of_read = {RestRead(s.spec.name, s.soql, [Window(s.since)], s.bulk_threshold): s for s in syncs}
     settled: set[RestRead] = set()
 
-    def settle(read: RestRead) -> SyncReport | SyncFailure:
+    def settle(read: RestRead) -> SyncReport | SyncFailure | None:
+        """The read's outcome; None when it was too large for REST and is left to Bulk."""
         settled.add(read)
         sync = of_read[read]
         sync.report.api_calls += read.calls
         sync.report.windows_narrowed = read.windows_narrowed
-        return _commit(con, sync, options, synced_at, log) if read.error is None else _fail(con, sync, read.error)
+        if read.error is not None:
+            return _fail(con, sync, read.error)
+        if read.too_large:
+            sync.report.path, sync.report.path_reason = "Bulk", (
+                f"{read.too_large:,} records changed since the watermark, at least the Bulk threshold "
+                f"of {sync.bulk_threshold:,}"
+            )
+            return None
+        return _commit(con, sync, options, synced_at, log)
 
     tick = time.monotonic()
     pages = read_pages(client, list(of_read), batch_size=options.batch_size)
@@ -327,7 +339,9 @@ def _read_rest(
         if read in settled:
             continue  # it failed while its pages were being stored: the rest are moot
         if page is None:  # its last page is staged: commit it, or report how it failed
-            yield settle(read)
+            outcome = settle(read)
+            if outcome is not None:
+                yield outcome
             continue
         sync = of_read[read]
         try:
@@ -336,7 +350,8 @@ def _read_rest(
                 raw_store.stage_page(con, sync.spec, table, sync.columns)
         except (MalformedRecord, raw_store.MalformedValue) as error:
             read.error = error
-            yield settle(read)
+            settled.add(read)
+            yield _fail(con, sync, error)
             continue
         sync.report.rows_read += len(page.records)
         sync.report.pages += 1
@@ -366,6 +381,7 @@ def _read_bulk(
         raw_store.create_stage(con, sync.spec, sync.columns)  # drop whatever Bulk pages were staged
         report.path, report.path_reason = "REST", f"Bulk API 2.0 refused: {refused}"
         report.rows_read = report.pages = 0
+        sync.bulk_threshold = None  # however large, it stays with REST now
         report.api_calls += client.calls - calls_before
         report.seconds += time.monotonic() - started
         yield from _read_rest(client, con, [sync], options, synced_at, log)

@@ -1,8 +1,9 @@
 """A sync killed with SIGKILL at any point loses nothing and doubles nothing.
 
-The sync runs in a child process (the org stays up in this one); the child is killed after a
-growing delay, so the kill lands before, during and after paging and the merge. After each
-kill, a complete sync must leave the raw tables exactly equal to the org.
+The sync runs in a child process (the org stays up in this one); the child is killed as soon
+as it has started reading, or as soon as it has committed one, three or five of the seven
+objects, so the kill lands while pages are read and staged for the objects still open. After
+each kill, a complete sync must leave the raw tables exactly equal to the org.
 """
 
 import os
@@ -10,7 +11,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import duckdb
 import pytest
@@ -29,6 +29,7 @@ CHILD = textwrap.dedent(
     creds = Credentials(instance_url=url, access_token=token)
     client = SalesforceClient(connect(creds), mode=creds.mode)
     with duckdb.connect(database) as con:
+        print("started", flush=True)
         for outcome in sync_objects(client, con, OBJECTS, SyncOptions(batch_size=200, bulk_threshold=None)):
             assert isinstance(outcome, SyncReport), outcome
             print("synced", outcome.object_name, flush=True)
@@ -36,26 +37,33 @@ CHILD = textwrap.dedent(
 )
 
 
-def run_sync(org, database, kill_after: float | None):
+def run_sync(org, database, kill_after_synced: int | None):
+    """Run the child; with `kill_after_synced`, SIGKILL it once it has committed that many objects
+    (0: once it has started)."""
     env = {**os.environ, "REQUESTS_CA_BUNDLE": str(org.ca_file)}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, org.url, org.issue_token(), str(database)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    if kill_after is None:
+    if kill_after_synced is None:
         out, err = child.communicate(timeout=300)
         assert child.returncode == 0, err[-2000:]
         return out
-    time.sleep(kill_after)
+    synced = -1  # the "started" line comes first
+    for _ in child.stdout:
+        synced += 1
+        if synced >= kill_after_synced:
+            break
     child.send_signal(signal.SIGKILL)
-    out, _ = child.communicate(timeout=60)
-    return out
+    child.communicate(timeout=60)
+    assert child.returncode == -signal.SIGKILL, "the child should have been killed mid-sync, not have finished"
+    return synced
 
 
-@pytest.mark.parametrize("kill_after", [0.8, 1.6, 2.4, 3.2])
-def test_killed_sync_then_full_sync_equals_the_org(org, tmp_path, kill_after):
+@pytest.mark.parametrize("kill_after_synced", [0, 1, 3, 5])
+def test_killed_sync_then_full_sync_equals_the_org(org, tmp_path, kill_after_synced):
     database = tmp_path / "flywheel.duckdb"
-    run_sync(org, database, kill_after)
+    run_sync(org, database, kill_after_synced)
     # change records between the killed run and the next one, as a live org would
     leads = sorted(r["Id"] for r in org.store.records("Lead", include_deleted=True))
     org.store.upsert("Lead", [{"Id": leads[0], "Status": "Working - Contacted"}])

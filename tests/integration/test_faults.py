@@ -68,3 +68,25 @@ def test_a_count_that_times_out_sends_a_first_load_to_bulk(org, client, warehous
     report = sync_object(client, warehouse, TASKS, bulk_threshold=100_000)
     assert (report.path, report.path_reason) == ("Bulk", "SELECT COUNT() timed out, so the object is large")
     assert ids(warehouse, TASKS) == org_ids(org, TASKS)
+
+
+def test_an_incremental_read_too_large_for_rest_goes_to_bulk(org, client, warehouse):
+    sync_object(client, warehouse, TASKS, bulk_threshold=None)
+    changed = [r["Id"] for r in org.store.records("Task")][:450]
+    org.store.upsert("Task", [{"Id": i, "Subject": "Follow-up call"} for i in changed])
+    calls = client.calls
+    report = sync_object(client, warehouse, TASKS, bulk_threshold=400)
+    assert (report.path, report.rows_changed, report.duplicate_rows) == ("Bulk", 450, 0)
+    assert report.path_reason.endswith("records changed since the watermark, at least the Bulk threshold of 400")
+    # describe, the first page that told the size, then the job: create, two polls, one page
+    assert client.calls - calls == 1 + 1 + 4
+    assert ids(warehouse, TASKS) == org_ids(org, TASKS)
+
+
+def test_an_incremental_read_bulk_refuses_stays_with_rest(org, client, warehouse):
+    sync_object(client, warehouse, TASKS, bulk_threshold=None)
+    org.store.upsert("Task", [{"Id": r["Id"], "Subject": "Edited"} for r in org.store.records("Task")[:450]])
+    org.faults.refuse_bulk("Task")
+    report = sync_object(client, warehouse, TASKS, bulk_threshold=400)
+    assert (report.path, report.rows_changed) == ("REST", 450)
+    assert "not supported by the Bulk API" in report.path_reason
