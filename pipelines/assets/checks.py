@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.assets.extract import DUCKDB_POOL
+from pipelines.assets.extract import DUCKDB_POOL, asset_key
 from pipelines.dbt_project import dbt_project
 from pipelines.exports import ExportDir
 from pipelines.extract import raw_store
@@ -65,7 +65,7 @@ def build_gate_check(
 
 def build_raw_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
     return build_gate_check(
-        dg.AssetKey(["raw_salesforce", spec.table]), "rows_synced_pass_gx_suite",
+        asset_key(spec), "rows_synced_pass_gx_suite",
         f"The {spec.name} rows the last sync wrote pass expectations/raw_salesforce.{spec.table}.json.",
         partial(raw_gate, spec=spec),
     )
@@ -73,7 +73,7 @@ def build_raw_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
 
 def build_freshness_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
     @dg.asset_check(
-        asset=dg.AssetKey(["raw_salesforce", spec.table]),
+        asset=asset_key(spec),
         name="source_freshness",
         blocking=True,
         pool=DUCKDB_POOL,

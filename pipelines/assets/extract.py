@@ -10,9 +10,6 @@ from datetime import timedelta
 import dagster as dg
 from pipelines.warehouse import DuckDBWarehouse
 
-from pipelines.extract.columns import MissingRequiredField
-from pipelines.extract.pages import MalformedRecord
-from pipelines.extract.raw_store import MalformedValue
 from pipelines.extract.sync import (
     InvalidConfiguration,
     SyncFailure,
@@ -23,7 +20,7 @@ from pipelines.extract.sync import (
     with_extra_fields,
 )
 from pipelines.salesforce.auth import SalesforceLoginError
-from pipelines.salesforce.client import RequestLimitExceeded, SalesforceApiError
+from pipelines.salesforce.client import RequestLimitExceeded
 from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME, ObjectSpec
 from pipelines.salesforce.resource import SalesforceResource
 
@@ -156,9 +153,8 @@ def salesforce_extract(
 
 
 # Errors that name what was wrong and what to do: shown as the step's failure, not a traceback.
-_EXPLAINED = (
-    SalesforceApiError, SalesforceLoginError, MalformedRecord, MalformedValue, MissingRequiredField, InvalidConfiguration,
-)
+# (what one object's sync meets is its own SyncFailure: sync_objects reports it per object)
+_EXPLAINED = (SalesforceLoginError, InvalidConfiguration)
 
 
 @contextmanager
@@ -170,6 +166,5 @@ def _explained_failures():
     except _EXPLAINED as exc:
         raise dg.Failure(
             description=f"{exc} No object was synced in this run; every watermark is unchanged.",
-            metadata={"error": type(exc).__name__, "error_code": getattr(exc, "error_code", None) or "n/a"},
-            allow_retries=not isinstance(exc, RequestLimitExceeded),
+            metadata={"error": type(exc).__name__},
         ) from None

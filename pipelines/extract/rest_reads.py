@@ -166,4 +166,4 @@ def _take(client: SalesforceClient, read: RestRead, item: _Planned, result: SubR
     read.left = max(read.left - len(body["records"]), 0)
     read.last_page = len(body["records"]) or read.last_page
     read.next_url = None if done else body["nextRecordsUrl"]
-    return Page(records=body["records"], total_size=int(body.get("totalSize", 0)), done=done)
+    return Page(records=body["records"], done=done)

@@ -70,7 +70,6 @@ class RetryPolicy:
 @dataclass(frozen=True)
 class Page:
     records: list[dict[str, Any]]
-    total_size: int
     done: bool
 
 
@@ -93,10 +92,6 @@ class SubResult:
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
-
-    @property
-    def error_code(self) -> str | None:
-        return _error_code(self.body)
 
 
 # Salesforce's limits on one Composite call.
