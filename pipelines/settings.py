@@ -1,43 +1,99 @@
-"""Where Flywheel keeps its data, resolved once from the environment.
+"""Flywheel's settings, resolved once from the environment (and `.env`) into one object.
+
+Every entry point builds one `Settings` (`Settings.from_env()`) and hands it on: the Dagster
+code location (`pipelines/definitions.py`), the `flywheel` command and the tests. Nothing reads
+`os.environ` deeper down, and nothing here writes it.
 
 dbt runs inside `dbt_project/`, so a relative path would name another file there than here:
-every path is made absolute before it is handed to anyone.
+every path is made absolute here, before it is handed to anyone.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+
+from dotenv import dotenv_values
 
 DUCKDB_PATH_VAR = "FLYWHEEL_DUCKDB_PATH"
 EXPORT_DIR_VAR = "FLYWHEEL_EXPORT_DIR"
 PERSONAL_DATA_VAR = "FLYWHEEL_EXPORT_PERSONAL_DATA"
 DEFAULT_DUCKDB_PATH = "data/flywheel.duckdb"
 DEFAULT_EXPORT_DIR = "data/exports"
+GROUND_TRUTH_FILE = "sample_org_ground_truth.jsonl"
+
+# Resource field → environment variable, for a real org (design.md, "Salesforce access").
+SALESFORCE_VARS: dict[str, str] = {
+    "username": "SALESFORCE_USERNAME",
+    "password": "SALESFORCE_PASSWORD",
+    "security_token": "SALESFORCE_SECURITY_TOKEN",
+    "domain": "SALESFORCE_DOMAIN",
+    "consumer_key": "SALESFORCE_CONSUMER_KEY",
+    "consumer_secret": "SALESFORCE_CONSUMER_SECRET",
+    "private_key_file": "SALESFORCE_PRIVATE_KEY_FILE",
+    "instance_url": "SALESFORCE_INSTANCE_URL",
+    "access_token": "SALESFORCE_ACCESS_TOKEN",
+    "api_version": "SALESFORCE_API_VERSION",
+}
 
 
-def _absolute(value: str) -> Path:
-    return Path(value).expanduser().resolve()
+def _absolute(value: str, base: Path) -> Path:
+    path = Path(value).expanduser()
+    return (path if path.is_absolute() else base / path).resolve()
 
 
-def duckdb_path(env: Mapping[str, str] = os.environ) -> Path:
-    """The working DuckDB file (`FLYWHEEL_DUCKDB_PATH`, default `data/flywheel.duckdb`)."""
-    return _absolute(env.get(DUCKDB_PATH_VAR) or DEFAULT_DUCKDB_PATH)
+def _true(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes"}
 
 
-def export_dir(env: Mapping[str, str] = os.environ) -> Path:
-    """Where published marts go (`FLYWHEEL_EXPORT_DIR`, default `data/exports`)."""
-    return _absolute(env.get(EXPORT_DIR_VAR) or DEFAULT_EXPORT_DIR)
+def read_environment(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> dict[str, str]:
+    """The process environment over `.env` (the process wins, as Dagster's own loader does):
+    the one mapping every setting is read from."""
+    merged = {k: v for k, v in (dotenv_values(dotenv) if dotenv and dotenv.is_file() else {}).items() if v is not None}
+    merged.update(os.environ if env is None else env)
+    return merged
 
 
-def export_personal_data(env: Mapping[str, str] = os.environ) -> bool:
-    """Whether exports keep emails and phone numbers (`FLYWHEEL_EXPORT_PERSONAL_DATA=true`)."""
-    return env.get(PERSONAL_DATA_VAR, "").strip().lower() in {"1", "true", "yes"}
+@dataclass(frozen=True)
+class Settings:
+    """Where Flywheel keeps its data and which org it reads."""
 
+    duckdb_path: Path
+    export_dir: Path
+    export_personal_data: bool = False
+    salesforce_vars: tuple[str, ...] = ()
+    """The `SALESFORCE_*` variables that are set (names only, never values); none: the sample org."""
 
-def export_paths(env: MutableMapping[str, str] = os.environ) -> None:
-    """Write both paths back as absolute values, for the processes Flywheel starts (dbt runs
-    inside `dbt_project/` and reads `FLYWHEEL_DUCKDB_PATH` from its environment)."""
-    env[DUCKDB_PATH_VAR] = str(duckdb_path(env))
-    env[EXPORT_DIR_VAR] = str(export_dir(env))
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env"),
+                 base: Path | None = None) -> Settings:
+        """Read once: `FLYWHEEL_DUCKDB_PATH` (default `data/flywheel.duckdb`),
+        `FLYWHEEL_EXPORT_DIR` (default `data/exports`), `FLYWHEEL_EXPORT_PERSONAL_DATA`, and which
+        `SALESFORCE_*` variables are set. Relative paths are taken from `base` (the working
+        directory)."""
+        values = read_environment(env, dotenv)
+        base = base or Path.cwd()
+        return cls(
+            duckdb_path=_absolute(values.get(DUCKDB_PATH_VAR) or DEFAULT_DUCKDB_PATH, base),
+            export_dir=_absolute(values.get(EXPORT_DIR_VAR) or DEFAULT_EXPORT_DIR, base),
+            export_personal_data=_true(values.get(PERSONAL_DATA_VAR)),
+            salesforce_vars=tuple(var for var in SALESFORCE_VARS.values() if values.get(var)),
+        )
+
+    @property
+    def uses_sample_org(self) -> bool:
+        return not self.salesforce_vars
+
+    @property
+    def ground_truth_path(self) -> Path:
+        """Where the built-in sample org writes its planted truth (never served by the API)."""
+        return self.duckdb_path.parent / GROUND_TRUTH_FILE
+
+    def process_environment(self, env: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The environment for a process Flywheel starts (a Dagster run, dbt by hand): the same
+        settings, paths absolute, `.env` included."""
+        values = read_environment(env)
+        values.update({DUCKDB_PATH_VAR: str(self.duckdb_path), EXPORT_DIR_VAR: str(self.export_dir)})
+        return values

@@ -30,13 +30,9 @@
     {{ dbt.datediff(from_date, to_date, 'day') }}
 {%- endmacro %}
 
-{# Severity of each flag, fixed by the product contract. #}
+{# Severity of each flag, fixed by the product contract (the var flywheel_flags). #}
 {% macro flag_severity(flag) -%}
-    {%- set severities = {
-        'dormant': 'critical', 'login_only': 'critical',
-        'unlogged_leads': 'warn', 'deal_logged_at_close': 'warn', 'neglected_leads': 'warn',
-        'declining_usage': 'warn', 'stale_pipeline': 'info', 'batch_entry': 'info'} -%}
-    '{{ severities[flag] }}'
+    '{{ var('flywheel_flags')[flag] }}'
 {%- endmacro %}
 
 {# An opportunity (a row of int_opportunity_trail) is open on a date when it existed and had not

@@ -22,7 +22,7 @@ from pipelines.extract.sync import (
 from pipelines.salesforce.auth import SalesforceLoginError
 from pipelines.salesforce.client import RequestLimitExceeded
 from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME, ObjectSpec
-from pipelines.salesforce.resource import SalesforceResource
+from pipelines.salesforce.resource import SalesforceOrg
 
 GROUP = "salesforce_raw"
 DUCKDB_POOL = "duckdb"
@@ -120,7 +120,7 @@ def asset_key(spec: ObjectSpec) -> dg.AssetKey:
 def salesforce_extract(
     context: dg.AssetExecutionContext,
     config: ExtractConfig,
-    salesforce: SalesforceResource,
+    salesforce: SalesforceOrg,
     duckdb: DuckDBWarehouse,
 ):
     selected = [spec for spec in OBJECTS if asset_key(spec) in context.selected_asset_keys]

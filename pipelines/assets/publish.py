@@ -6,9 +6,8 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from pipelines.assets.checks import MARTS
 from pipelines.assets.extract import DATA_ENGINEERING, DUCKDB_POOL
-from pipelines.dbt_project import dbt_project
+from pipelines.dbt_project import dbt_project, dbt_vars
 from pipelines.exports import ExportDir
 from pipelines.publish import DATABASE_NAME, model_versions, publish
 from pipelines.run_summary import PREVIOUS, changes_markdown, flag_changes, newest_critical_flags, teams_preview
@@ -17,31 +16,43 @@ from pipelines.warehouse import DuckDBWarehouse
 METRIC_DEFINITIONS = "metric_definitions.html"
 
 
-def metric_definitions(dbt: DbtCliResource, folder: Path) -> Path:
+def metric_definitions(dbt: DbtCliResource, database: str, folder: Path) -> Path:
     """`dbt docs generate --static`: one HTML file documenting every model and column."""
-    dbt.cli(["docs", "generate", "--static"], target_path=folder, manifest=dbt_project.manifest_path).wait()
+    dbt.cli(["docs", "generate", "--static", "--vars", dbt_vars(database)], target_path=folder,
+            manifest=dbt_project.manifest_path).wait()
     return folder / "static_index.html"
 
 
-@dg.asset(
-    key=["publish", "marts_export"],
-    deps=[dg.AssetKey(["marts", m]) for m in MARTS],
-    group_name="publish",
-    owners=[DATA_ENGINEERING],
-    kinds={"parquet", "csv", "duckdb"},
-    pool=DUCKDB_POOL,
-    description=(
-        "Parquet and CSV per mart, a read-only DuckDB file, the metric definitions (dbt docs) and "
-        "manifest.json, swapped in atomically under FLYWHEEL_EXPORT_DIR/current. Runs only when "
-        "every blocking gate upstream passed."
-    ),
-)
-def marts_export(
-    context: dg.AssetExecutionContext, duckdb: DuckDBWarehouse, dbt: DbtCliResource, exports: ExportDir
+def build_marts_export(marts: tuple[str, ...]) -> dg.AssetsDefinition:
+    """The publication of every mart in `marts`, after each of them."""
+
+    @dg.asset(
+        key=["publish", "marts_export"],
+        deps=[dg.AssetKey(["marts", m]) for m in marts],
+        group_name="publish",
+        owners=[DATA_ENGINEERING],
+        kinds={"parquet", "csv", "duckdb"},
+        pool=DUCKDB_POOL,
+        description=(
+            "Parquet and CSV per mart, a read-only DuckDB file, the metric definitions (dbt docs) and "
+            "manifest.json, swapped in atomically under FLYWHEEL_EXPORT_DIR/current. Runs only when "
+            "every blocking gate upstream passed."
+        ),
+    )
+    def marts_export(
+        context: dg.AssetExecutionContext, duckdb: DuckDBWarehouse, dbt: DbtCliResource, exports: ExportDir
+    ) -> dg.MaterializeResult:
+        return export_marts(context.run_id, list(marts), duckdb, dbt, exports)
+
+    return marts_export
+
+
+def export_marts(
+    run_id: str, marts: list[str], duckdb: DuckDBWarehouse, dbt: DbtCliResource, exports: ExportDir
 ) -> dg.MaterializeResult:
     previous = exports.current / DATABASE_NAME
     with tempfile.TemporaryDirectory() as scratch:
-        docs = metric_definitions(dbt, Path(scratch))  # dbt opens the database: before we do
+        docs = metric_definitions(dbt, duckdb.database, Path(scratch))  # dbt opens the database: before we do
         with duckdb.get_connection() as con:
             if previous.exists():
                 con.execute(f"ATTACH '{previous.resolve()}' AS {PREVIOUS} (READ_ONLY)")
@@ -49,8 +60,8 @@ def marts_export(
             if previous.exists():
                 con.execute(f"DETACH {PREVIOUS}")
             publication = publish(
-                con, list(MARTS), Path(exports.path), context.run_id,
-                model_versions(dbt_project.manifest_path, list(MARTS)), {METRIC_DEFINITIONS: docs},
+                con, marts, Path(exports.path), run_id,
+                model_versions(dbt_project.manifest_path, marts), {METRIC_DEFINITIONS: docs},
                 exports.personal_data,
             )
             teams, critical = teams_preview(con), newest_critical_flags(con)

@@ -8,7 +8,6 @@ import dagster as dg
 import duckdb
 
 from pipelines.assets.extract import REVOPS
-from pipelines.assets.publish import marts_export
 from pipelines.exports import ExportDir
 from pipelines.publish import DATABASE_NAME
 from pipelines.report.figures import build_charts
@@ -18,7 +17,7 @@ from pipelines.report.render import render_report, report_path, write_report
 
 @dg.asset(
     key=["publish", "adoption_report"],
-    deps=[marts_export],
+    deps=[dg.AssetKey(["publish", "marts_export"])],
     group_name="publish",
     owners=[REVOPS],
     kinds={"html"},

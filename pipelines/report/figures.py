@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipelines.report.queries import LOGIN_WINDOW_DAYS, SEVERITIES, TIERS, ReportData
+from pipelines.report.queries import LOGIN_WINDOW_DAYS, SEVERITIES, ReportData
+from pipelines.vocabulary import tiers
 
 TIER_LABELS = {"champion": "Champion", "healthy": "Healthy", "at_risk": "At risk", "silent": "Silent"}
 TIER_COLORS = {"champion": "#1a7f4b", "healthy": "#74c476", "at_risk": "#f0a500", "silent": "#c0392b"}
@@ -83,7 +84,7 @@ def tier_shares(kpis: pd.DataFrame) -> go.Figure:
         go.Scatter(x=kpis["period_end_on"], y=kpis[f"{tier}_share"], name=TIER_LABELS[tier], stackgroup="tiers",
                    mode="lines", line={"width": 0.5, "color": TIER_COLORS[tier]}, fillcolor=TIER_COLORS[tier],
                    hovertemplate=f"{TIER_LABELS[tier]}: %{{y:.0%}}<extra>{WEEK_HOVER}</extra>")
-        for tier in TIERS
+        for tier in tiers()
     ])
     figure.update_yaxes(range=[0, 1], tickformat=".0%")
     return _finish(figure, 320, None if len(kpis) else "No weeks with logins yet")

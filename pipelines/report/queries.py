@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-TIERS = ("champion", "healthy", "at_risk", "silent")
+from pipelines import vocabulary
+
 SEVERITIES = ("critical", "warn", "info")
 LOGIN_WINDOW_DAYS = 28  # the contract's usage window (`window_days`)
 NO_MANAGER = "No manager"
@@ -26,7 +27,7 @@ class ReportData:
     kpis: pd.DataFrame
     """org_adoption_kpis, one row per week from the first week with logins, oldest first."""
     tiers: pd.DataFrame
-    """`tier`, `users`: this week's tier distribution, every tier present, in TIERS order."""
+    """`tier`, `users`: this week's tier distribution, every tier present, in the vocabulary's order."""
     teams: pd.DataFrame
     """team_adoption this week, one row per manager, by manager name."""
     flags: pd.DataFrame
@@ -94,7 +95,7 @@ def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
             [as_of],
         ),
         tiers=(
-            tiers.set_index("tier").reindex(list(TIERS), fill_value=0).rename_axis("tier").reset_index()
+            tiers.set_index("tier").reindex(list(vocabulary.tiers()), fill_value=0).rename_axis("tier").reset_index()
         ),
         teams=_frame(
             con,

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import orjson
 
-FLAGS = ("dormant", "login_only", "unlogged_leads", "deal_logged_at_close", "neglected_leads",
-         "stale_pipeline", "declining_usage", "batch_entry")
+from pipelines.vocabulary import flags
+
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def flag_scores(con: duckdb.DuckDBPyConnection, truth: list[dict]) -> tuple[list
             flagged=sum(1 for _, f in flagged if f == flag),
             true_positives=len({x for x in flagged & expected if x[1] == flag}),
         )
-        for flag in FLAGS
+        for flag in flags()
     ]
     protected = {t["user_id"]: t["persona"] for t in truth if t["is_integration"] or t["is_new"]}
     wrongly = sorted(f"{protected[u]} {u}: {f}" for u, f in flagged if u in protected)

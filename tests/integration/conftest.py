@@ -1,6 +1,7 @@
 """Fixtures that start the built-in sample org (real HTTPS on localhost) for integration tests."""
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -44,33 +45,22 @@ def warehouse(tmp_path):
 
 def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = None, *, salesforce=None,
                  instance=None, selection=None):
-    """Every asset and check of `adoption_refresh` (or just `selection`), in process, against `org`
-    (through `salesforce`, by default an access token); failures are returned in the result, not
-    raised. The caller sets REQUESTS_CA_BUNDLE and FLYWHEEL_DUCKDB_PATH."""
+    """Every asset and check of `adoption_refresh` (or just `selection`), in process, built by the
+    code location's own `build_defs`, against `org` (through `salesforce`, by default an access
+    token); failures are returned in the result, not raised. The caller sets REQUESTS_CA_BUNDLE."""
     import dagster as dg
-    from dagster_dbt import DbtCliResource
 
-    from pipelines.assets.checks import quality_checks
-    from pipelines.assets.extract import salesforce_extract
-    from pipelines.assets.models import adoption_models
-    from pipelines.assets.publish import marts_export
-    from pipelines.assets.quality import data_docs
-    from pipelines.assets.report import adoption_report
-    from pipelines.dbt_project import dbt_project
-    from pipelines.exports import ExportDir
+    from pipelines.definitions import build_defs
     from pipelines.salesforce.resource import SalesforceResource
-    from pipelines.warehouse import DuckDBWarehouse
+    from pipelines.settings import Settings
 
+    settings = Settings(duckdb_path=Path(database), export_dir=Path(exports))
+    defs = build_defs(settings, salesforce=salesforce or SalesforceResource(instance_url=org.url, access_token=org.issue_token()))
     return dg.materialize(
-        [salesforce_extract, adoption_models, data_docs, marts_export, adoption_report, *quality_checks],
+        [*defs.assets, *defs.asset_checks],
         selection=selection,
         instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         run_config=run_config,
-        resources={
-            "salesforce": salesforce or SalesforceResource(instance_url=org.url, access_token=org.issue_token()),
-            "duckdb": DuckDBWarehouse(database=str(database)),
-            "dbt": DbtCliResource(project_dir=dbt_project),
-            "exports": ExportDir(path=str(exports)),
-        },
+        resources=defs.resources,
     )

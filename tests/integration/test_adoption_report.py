@@ -37,7 +37,6 @@ def runs(tmp_path_factory):
     database, exports = folder / "flywheel.duckdb", folder / "exports"
     with SampleOrg.from_generator(SMALL) as org, pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
-        env.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
 
         def run() -> dg.ExecuteInProcessResult:
             return run_pipeline(org, database, exports)

@@ -69,7 +69,6 @@ def odd_org_run(tmp_path_factory):
     database, exports = folder / "flywheel.duckdb", folder / "exports"
     with SampleOrg.from_generator(SMALL) as org, pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
-        env.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
         task, lead, opportunity = (org.store.records(n)[0]["Id"] for n in ("Task", "Lead", "Opportunity"))
         rep = next(u for u in org.store.records("User") if u["ManagerId"] and u["UserRoleId"])
         org.store.upsert("Task", [{"Id": task, "Subject": LONG_TEXT}])
@@ -97,7 +96,6 @@ def test_an_empty_org_runs_and_publishes_empty_marts(tmp_path, monkeypatch):
     (tmp_path / "org").mkdir()
     with SampleOrg.from_directory(tmp_path / "org") as org:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
-        monkeypatch.setenv("FLYWHEEL_DUCKDB_PATH", str(tmp_path / "flywheel.duckdb"))
         result = run_pipeline(org, tmp_path / "flywheel.duckdb", tmp_path / "exports")
     assert result.success, [str(e.step_failure_data.error)[:300] for e in result.all_events if e.is_step_failure]
     with duckdb.connect(str(tmp_path / "flywheel.duckdb"), read_only=True) as con:
@@ -113,7 +111,6 @@ def test_a_field_added_and_a_field_removed_between_runs(tmp_path, monkeypatch):
     database, exports = tmp_path / "flywheel.duckdb", tmp_path / "exports"
     with SampleOrg.from_generator(SMALL) as org:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
-        monkeypatch.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
         org.faults.hide_field("Lead", "LeadSource")
         assert run_pipeline(org, database, exports).success
 

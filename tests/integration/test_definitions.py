@@ -2,31 +2,38 @@
 
 import dagster as dg
 
-from pipelines.definitions import defs
+import pytest
+
+from pipelines.dbt_project import published_marts
+from pipelines.definitions import build_defs
 from pipelines.salesforce.objects import OBJECTS
-
-MARTS = ["user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
-         "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities"]
+from pipelines.settings import Settings
 
 
-def test_definitions_load_with_the_job_extracts_models_and_checks():
+@pytest.fixture(scope="module")
+def defs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("defs")
+    return build_defs(Settings(duckdb_path=folder / "flywheel.duckdb", export_dir=folder / "exports"))
+
+
+def test_definitions_load_with_the_job_extracts_models_and_checks(defs):
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert {f"raw_salesforce/{spec.table}" for spec in OBJECTS} <= keys
-    assert {f"marts/{m}" for m in MARTS} <= keys
+    assert {f"marts/{m}" for m in published_marts()} <= keys
     job = defs.resolve_job_def("adoption_refresh")
     assert len(job.asset_layer.executable_asset_keys) == len(keys)
     checks = graph.asset_check_keys
     assert any(c.name.startswith("unique_") for c in checks)  # dbt tests arrive as asset checks
 
 
-def test_models_read_from_the_extract_assets():
+def test_models_read_from_the_extract_assets(defs):
     graph = defs.resolve_asset_graph()
     staging = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "stg_salesforce__login_history")
     assert dg.AssetKey(["raw_salesforce", "login_history"]) in graph.get(staging).parent_keys
 
 
-def test_the_report_comes_after_publishing_in_the_publish_group():
+def test_the_report_comes_after_publishing_in_the_publish_group(defs):
     graph = defs.resolve_asset_graph()
     report = graph.get(dg.AssetKey(["publish", "adoption_report"]))
     assert report.parent_keys == {dg.AssetKey(["publish", "marts_export"])}

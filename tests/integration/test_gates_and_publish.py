@@ -21,7 +21,6 @@ from pipelines.quality.gx_gate import Failure, GateResult
 def pipeline(org, tmp_path, monkeypatch):
     database, exports = tmp_path / "flywheel.duckdb", tmp_path / "exports"
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
-    monkeypatch.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
 
     def run(run_config: dict | None = None) -> dg.ExecuteInProcessResult:
         return run_pipeline(org, database, exports, run_config)

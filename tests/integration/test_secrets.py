@@ -75,7 +75,6 @@ def leaks_searched(tmp_path_factory):
         def run(name: str, salesforce: SalesforceResource, whole: bool = False) -> None:
             database, exports = folder / name / "flywheel.duckdb", folder / name / "exports"
             (folder / name / "dagster_home").mkdir(parents=True)
-            env.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
             with dg.DagsterInstance.local_temp(tempdir=str(folder / name / "dagster_home")) as instance:
                 result = run_pipeline(org, database, exports, salesforce=salesforce, instance=instance,
                                       selection=None if whole else EXTRACT_ONLY)

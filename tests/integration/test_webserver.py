@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from pipelines.dbt_project import published_marts
 from pipelines.salesforce.objects import OBJECTS
 
 REPO = Path(__file__).resolve().parents[2]
-MARTS = ["user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
-         "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities"]
 QUERY = """
 {
   workspaceOrError {
@@ -100,7 +99,7 @@ def test_the_ui_loads_every_asset_check_job_and_schedule(webserver):
 
     nodes = {"/".join(n["assetKey"]["path"]): n for n in repository["assetNodes"]}
     expected_groups = {f"raw_salesforce/{spec.table}": "salesforce_raw" for spec in OBJECTS}
-    expected_groups |= {f"marts/{mart}": "adoption_models" for mart in MARTS}
+    expected_groups |= {f"marts/{mart}": "adoption_models" for mart in published_marts()}
     expected_groups["publish/marts_export"] = "publish"
     expected_groups["quality/data_docs"] = "quality"
     expected_groups["publish/adoption_report"] = "publish"
@@ -112,6 +111,6 @@ def test_the_ui_loads_every_asset_check_job_and_schedule(webserver):
     for spec in OBJECTS:
         assert checks[(f"raw_salesforce/{spec.table}", "rows_synced_pass_gx_suite")] is True
         assert checks[(f"raw_salesforce/{spec.table}", "source_freshness")] is True
-    for mart in MARTS:
+    for mart in published_marts():
         assert checks[(f"marts/{mart}", "mart_passes_gx_suite")] is True
     assert any(name.startswith("unique_") for _, name in checks)  # dbt tests

@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.publish import DATABASE_NAME, write_publication
-from pipelines.settings import export_personal_data
+from pipelines.settings import Settings
 
 
 @pytest.fixture
@@ -44,4 +44,5 @@ def test_opting_in_exports_them(con, tmp_path):
 
 @pytest.mark.parametrize(("value", "opted_in"), [("true", True), ("1", True), ("", False), ("false", False)])
 def test_the_opt_in_comes_from_the_environment(value, opted_in):
-    assert export_personal_data({"FLYWHEEL_EXPORT_PERSONAL_DATA": value}) is opted_in
+    settings = Settings.from_env({"FLYWHEEL_EXPORT_PERSONAL_DATA": value}, dotenv=None)
+    assert settings.export_personal_data is opted_in

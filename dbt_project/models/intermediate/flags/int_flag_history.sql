@@ -1,9 +1,9 @@
 -- Every flag rule evaluated for every flaggable measured user on every evaluation date (the as-of
 -- date and each earlier week): one row per user x date x flag, held or not. The history behind
 -- first_flagged_on, the weekly tiers and the flags opened and closed.
-{%- set flag_models = [
-    'int_flag_dormant', 'int_flag_login_only', 'int_flag_unlogged_leads', 'int_flag_deal_logged_at_close',
-    'int_flag_neglected_leads', 'int_flag_stale_pipeline', 'int_flag_declining_usage', 'int_flag_batch_entry'] %}
+-- Each flag of the vocabulary (the var flywheel_flags) has its rule in int_flag_<flag>.
+{%- set flag_models = [] %}
+{%- for flag in var('flywheel_flags') %}{% do flag_models.append('int_flag_' ~ flag) %}{% endfor %}
 with
 
 {% for flag_model in flag_models %}

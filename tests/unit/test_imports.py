@@ -1,0 +1,35 @@
+"""Importing any module of Flywheel has no side effect: no environment written, no file created,
+no thread or server started. (The code location is built when asked: `pipelines.definitions.defs`.)"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import importlib, json, os, pkgutil, sys, threading
+import pipelines
+before = dict(os.environ)
+names = [m.name for m in pkgutil.walk_packages(pipelines.__path__, "pipelines.") if not m.name.endswith("__main__")]
+for name in names:
+    importlib.import_module(name)
+print(json.dumps({"modules": len(names), "environ_changed": sorted(set(os.environ.items()) ^ set(before.items())),
+                  "threads": threading.active_count()}))
+"""
+
+
+def test_importing_every_module_writes_nothing_and_starts_nothing(tmp_path):
+    before = {p for p in REPO.rglob("*") if ".git" not in p.parts}
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    import json
+
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["modules"] > 40
+    assert report["environ_changed"] == []
+    assert report["threads"] == 1
+    assert list(tmp_path.iterdir()) == []  # nothing created where it ran (nor a data/ folder)
+    created = {p for p in REPO.rglob("*") if ".git" not in p.parts} - before
+    assert not {p for p in created if "__pycache__" not in p.parts}
