@@ -100,32 +100,34 @@ def worker(phase: str, url: str, token: str, database: str) -> dict:
                 con.execute(f'CREATE OR REPLACE TABLE "{spec.table}" AS SELECT * FROM frame')
             out["objects"][spec.name] = {"rows": len(records), "seconds": time.monotonic() - t0}
     elif phase == "dbt":
-        env = {**os.environ, "FLYWHEEL_DUCKDB_PATH": database}
+        from pipelines.dbt_project import dbt_vars
+
         target = tempfile.mkdtemp(prefix="flywheel-bench-dbt-")
         done = subprocess.run(
-            ["dbt", "build", "--profiles-dir", ".", "--target-path", target, "--log-path", target],
-            cwd=Path(__file__).resolve().parent.parent / "dbt_project", env=env, capture_output=True, text=True,
+            ["dbt", "build", "--profiles-dir", ".", "--target-path", target, "--log-path", target,
+             "--vars", dbt_vars(database)],
+            cwd=Path(__file__).resolve().parent.parent / "dbt_project", capture_output=True, text=True,
         )
         out["dbt_ok"] = done.returncode == 0
     elif phase == "gates":
-        from pipelines.assets.checks import MARTS
+        from pipelines.dbt_project import published_marts
         from pipelines.quality.gates import mart_gate, raw_gate
 
         failures = 0
         with DuckDBWarehouse(database=database).get_connection() as con:
             for spec in OBJECTS:
                 failures += len(raw_gate(con, spec=spec).errors)
-            for mart in MARTS:
+            for mart in published_marts():
                 failures += len(mart_gate(con, mart=mart).errors)
         out["gate_failures"] = failures
     elif phase == "publish":
-        from pipelines.assets.checks import MARTS
-        from pipelines.dbt_project import dbt_project
+        from pipelines.dbt_project import dbt_project, published_marts
         from pipelines.publish import model_versions, publish
 
+        marts = list(published_marts())
         with DuckDBWarehouse(database=database).get_connection() as con:
-            publish(con, list(MARTS), Path(database).parent / "exports", "benchmark",
-                    model_versions(dbt_project.manifest_path, list(MARTS)))
+            publish(con, marts, Path(database).parent / "exports", "benchmark",
+                    model_versions(dbt_project.manifest_path, marts))
     else:
         with DuckDBWarehouse(database=database).get_connection() as con:
             for report in sync_objects(client, con, OBJECTS):

@@ -1,8 +1,8 @@
 """Run a Great Expectations 1.x suite (JSON in `expectations/`) on a dataframe, and say why it failed.
 
 GX's SQL datasource does not work on DuckDB, so the rows are read with DuckDB into pandas and
-validated as a dataframe batch. Each expectation's `meta.severity` is `error` (blocks what comes
-after) or `warning` (reported, not blocking).
+validated as a dataframe batch. Each expectation carries GX's own `severity`: `critical` blocks
+what comes after (a failure of severity "error" here), `warning` is reported and does not block.
 
 With a `DataDocs` location, every validation result is kept in a file store and rendered into a
 Data Docs site (one page per validation, an index of all of them); the newest `KEEP_RESULTS`
@@ -126,6 +126,7 @@ def validate(frame: Any, suite: dict[str, Any], id_column: str | None, docs: Dat
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+    from great_expectations.expectations.metadata_types import FailureSeverity
 
     result = GateResult(table=suite["name"], rows=len(frame))
     if frame.empty:
@@ -137,12 +138,11 @@ def validate(frame: Any, suite: dict[str, Any], id_column: str | None, docs: Dat
         .add_batch_definition_whole_dataframe("run")
     )
     gx_suite = context.suites.add_or_update(gx.ExpectationSuite(name=suite["name"]))
-    severities = []
     for item in suite["expectations"]:
         gx_suite.add_expectation_configuration(ExpectationConfiguration(
-            type=item["type"], kwargs=item["kwargs"], meta=item.get("meta", {})
+            type=item["type"], kwargs=item["kwargs"], meta=item.get("meta"),
+            severity=FailureSeverity(item.get("severity", FailureSeverity.CRITICAL)),
         ))
-        severities.append(item.get("meta", {}).get("severity", "error"))
     gx_suite.save()
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=suite["name"], data=batch, suite=gx_suite)
@@ -152,16 +152,12 @@ def validate(frame: Any, suite: dict[str, Any], id_column: str | None, docs: Dat
         batch_parameters={"dataframe": frame},
         result_format={"result_format": "COMPLETE", **({"unexpected_index_column_names": index} if index else {})},
     )
-    by_signature = {
-        (item["type"], orjson.dumps(item["kwargs"], option=orjson.OPT_SORT_KEYS)): severity
-        for item, severity in zip(suite["expectations"], severities)
-    }
     for outcome in run.results:
         if outcome.success:
             continue
         config = outcome.expectation_config
         kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
-        severity = by_signature.get((config.type, orjson.dumps(kwargs, option=orjson.OPT_SORT_KEYS)), "error")
+        severity = "error" if config.severity == FailureSeverity.CRITICAL else "warning"
         result.failures.append(_failure(config.type, kwargs, outcome, severity, id_column))
     if docs is not None:
         _publish_docs(context, suite["name"])

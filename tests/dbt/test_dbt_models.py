@@ -23,6 +23,8 @@ from pipelines.dbt_project import dbt_vars
 
 from flywheel_raw_org import AS_OF, EXPECTED_FLAGS, U, build_raw_org
 
+pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
+
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
 # the contract's marts (adoption-metrics.md, "Marts"), against which the manifest's folder is held

@@ -17,6 +17,8 @@ from pipelines.publish import DATABASE_NAME
 from pipelines.report.render import sentence
 from pipelines.sample_org.org import SampleOrg
 
+pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
+
 REPORT = dg.AssetKey(["publish", "adoption_report"])
 CHARTS = ["weekly-active-users", "tier-shares", "lead-trail-share", "tier-distribution", "team-scores",
           "flags-by-team", "logins-by-day", "logins-by-app"]

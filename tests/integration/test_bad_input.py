@@ -14,6 +14,8 @@ from pipelines.salesforce.client import SalesforceApiError
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 from pipelines.sample_org.org import SampleOrg
 
+pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
+
 TASKS, OPPORTUNITIES = OBJECTS_BY_NAME["Task"], OBJECTS_BY_NAME["Opportunity"]
 
 

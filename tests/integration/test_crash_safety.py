@@ -17,6 +17,8 @@ import pytest
 
 from pipelines.salesforce.objects import OBJECTS
 
+pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
+
 CHILD = textwrap.dedent(
     """
     import sys, duckdb

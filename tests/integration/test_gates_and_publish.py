@@ -16,6 +16,8 @@ from pipelines.publish import sha256
 from pipelines.quality.cross_checks import run_cross_checks
 from pipelines.quality.gx_gate import Failure, GateResult
 
+pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
+
 
 @pytest.fixture
 def pipeline(org, tmp_path, monkeypatch):

@@ -21,6 +21,8 @@ from pipelines.sample_org.client_session import client_session
 from pipelines.sample_org.org import SampleOrg
 from pipelines.salesforce.resource import SalesforceResource
 
+pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
+
 REPO = Path(__file__).resolve().parents[2]
 # Runs of each auth mode extract two objects, without their gates; one runs the whole pipeline.
 EXTRACT_ONLY = dg.AssetSelection.assets(*(asset_key(OBJECTS_BY_NAME[n]) for n in ("User", "LoginHistory"))).without_checks()

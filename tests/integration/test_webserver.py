@@ -14,6 +14,8 @@ import requests
 from pipelines.dbt_project import published_marts
 from pipelines.salesforce.objects import OBJECTS
 
+pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
+
 REPO = Path(__file__).resolve().parents[2]
 QUERY = """
 {
