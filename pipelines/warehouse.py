@@ -45,3 +45,20 @@ class DuckDBWarehouse(dg.ConfigurableResource):
                     raise
                 time.sleep(min(0.25 * 2**attempt, 5.0))
         raise AssertionError("unreachable")
+
+
+def table_metadata(con: duckdb.DuckDBPyConnection, schema: str, table: str, *, count_rows: bool = True) -> dict:
+    """What Dagster's catalog shows of a table: its name, its columns with their types and (for a
+    table, not a view) its row count."""
+    columns = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, table],
+    ).fetchall()
+    metadata: dict = {
+        "dagster/table_name": f"{schema}.{table}",
+        "dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(name, kind) for name, kind in columns]),
+    }
+    if count_rows and columns:
+        metadata["dagster/row_count"] = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+    return metadata

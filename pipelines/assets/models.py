@@ -1,6 +1,6 @@
 """The dbt models (staging → intermediate → marts) as Dagster assets; dbt tests as asset checks."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.assets.extract import DUCKDB_POOL, REVOPS
 from pipelines.dbt_project import dbt_project, dbt_vars
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.warehouse import DuckDBWarehouse, table_metadata
 
 GROUP = "adoption_models"
 
@@ -25,6 +25,22 @@ class FlywheelTranslator(DagsterDbtTranslator):
         return [REVOPS]
 
 
+def with_table_metadata(events: list, manifest: Mapping[str, Any], duckdb: DuckDBWarehouse) -> Iterator:
+    """Each model's output with its table name, column schema and row count (dagster-dbt's own
+    `fetch_row_counts` opens the DuckDB file while dbt still holds it: DuckDB takes one writing
+    process, so the tables are read here once dbt has let go of the file)."""
+    with duckdb.get_connection() as con:
+        for event in events:
+            node = manifest["nodes"].get(event.metadata.get("unique_id", dg.TextMetadataValue("")).value) \
+                if isinstance(event, dg.Output) else None
+            if node is None:
+                yield event
+                continue
+            extra = table_metadata(con, node["schema"], node["alias"],
+                                   count_rows=node["config"]["materialized"] != "view")
+            yield event.with_metadata({**event.metadata, **extra})
+
+
 def build_adoption_models(manifest_path: Path) -> dg.AssetsDefinition:
     """Every dbt model as an asset, from the manifest at `manifest_path`."""
 
@@ -35,6 +51,14 @@ def build_adoption_models(manifest_path: Path) -> dg.AssetsDefinition:
         pool=DUCKDB_POOL,
     )
     def adoption_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBWarehouse):
-        yield from dbt.cli(["build", "--vars", dbt_vars(duckdb.database)], context=context).stream()
+        build = dbt.cli(["build", "--vars", dbt_vars(duckdb.database)], context=context)
+        events, failure = [], None
+        try:
+            events.extend(build.stream())
+        except Exception as error:  # a failed model or test: report what was built, then fail
+            failure = error
+        yield from with_table_metadata(events, build.manifest, duckdb)
+        if failure is not None:
+            raise failure
 
     return adoption_models

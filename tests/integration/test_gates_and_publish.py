@@ -12,7 +12,9 @@ from conftest import run_pipeline
 
 from pipelines.assets.checks import check_result
 from pipelines.assets.extract import EXTRACT_STEP
+from pipelines.dbt_project import published_marts
 from pipelines.publish import sha256
+from pipelines.salesforce.objects import OBJECTS
 from pipelines.quality.cross_checks import run_cross_checks
 from pipelines.quality.gx_gate import Failure, GateResult
 
@@ -69,7 +71,15 @@ def test_a_good_run_publishes_everything_with_a_true_manifest(pipeline):
     assert "metric_definitions.html" in manifest["files"] and "user_adoption_scorecard" in definitions
     docs = next(e for e in result.get_asset_materialization_events()
                 if e.asset_key == dg.AssetKey(["quality", "data_docs"])).materialization.metadata
-    assert (docs["suites"].value, docs["suites_failing"].value) == (14, 0)
+    assert (docs["suites"].value, docs["suites_failing"].value) == (len(published_marts()) + len(OBJECTS), 0)
+    assert set(manifest["row_counts"]) == set(published_marts())  # excluded_users among them
+    models = {e.asset_key.path[-1]: e.materialization.metadata for e in result.get_asset_materialization_events()
+              if e.asset_key.path[0] in ("staging", "intermediate", "marts")}
+    for mart in published_marts():
+        assert models[mart]["dagster/row_count"].value == manifest["row_counts"][mart], mart
+        assert models[mart]["dagster/table_name"].value == f"marts.{mart}"
+    assert "dagster/row_count" not in models["stg_salesforce__leads"]  # a view is not counted
+    assert [c.name for c in models["stg_salesforce__leads"]["dagster/column_schema"].value.columns][0] == "lead_id"
     index = (exports / "data_docs" / "index.html").read_text()
     for suite in ("raw_salesforce.lead", "raw_salesforce.login_history", "marts.silent_non_use", "marts.team_adoption"):
         assert suite in index, suite
