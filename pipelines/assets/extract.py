@@ -83,6 +83,8 @@ def report_metadata(report: SyncReport) -> dict[str, object]:
         "path": report.path,
         "path_reason": report.path_reason,
         "query_windows_narrowed": report.windows_narrowed,
+        "read_restarts": len(report.restarts),
+        "read_restarted_because": "; ".join(report.restarts) or "not restarted",
         "duplicate_rows_read": report.duplicate_rows,
         "pages": report.pages,
         "seconds": round(report.seconds, 2),

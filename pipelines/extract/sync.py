@@ -30,7 +30,7 @@ from pipelines.extract import raw_store
 from pipelines.extract.columns import Column, MissingRequiredField, plan_columns, relationship_parents
 from pipelines.extract.pages import MalformedRecord, csv_to_arrow, records_to_arrow
 from pipelines.extract.read_ahead import read_ahead
-from pipelines.extract.rest_reads import RestRead, Window, read_pages
+from pipelines.extract.rest_reads import Restart, RestRead, Window, read_pages
 from pipelines.salesforce.client import (
     MAX_QUERY_SUBREQUESTS,
     BulkRefused,
@@ -73,6 +73,7 @@ class SyncReport:
     duplicate_rows: int = 0
     rows_vanished: int = 0  # hard-deleted rows a full refresh found gone (counted in rows_deleted too)
     rows_stored: int = 0  # the raw table's rows after the sync
+    restarts: list[str] = field(default_factory=list)  # why the read started again from its start
 
     @property
     def records_per_second(self) -> float:
@@ -323,6 +324,7 @@ def _read_rest(
         sync = of_read[read]
         sync.report.api_calls += read.calls
         sync.report.windows_narrowed = read.windows_narrowed
+        sync.report.restarts = list(read.restarts)
         if read.error is not None:
             return _fail(con, sync, read.error)
         if read.too_large:
@@ -344,6 +346,10 @@ def _read_rest(
                 yield outcome
             continue
         sync = of_read[read]
+        if isinstance(page, Restart):  # what it staged is discarded: the read starts again
+            raw_store.create_stage(con, sync.spec, sync.columns)
+            sync.report.rows_read = sync.report.pages = 0
+            continue
         try:
             if page.records:
                 table = records_to_arrow(page.records, sync.columns, sync.spec.name)
