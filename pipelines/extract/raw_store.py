@@ -88,10 +88,23 @@ def ensure_state_table(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def read_state(con: duckdb.DuckDBPyConnection, object_name: str) -> SyncState | None:
-    row = con.execute(
-        f"SELECT watermark, last_synced_at FROM {STATE_TABLE} WHERE object_name = ?", [object_name]
-    ).fetchone()
+    """The object's watermark and last successful sync; None when it was never synced."""
+    try:
+        row = con.execute(
+            f"SELECT watermark, last_synced_at FROM {STATE_TABLE} WHERE object_name = ?", [object_name]
+        ).fetchone()
+    except duckdb.CatalogException:  # no sync ever ran here
+        return None
     return SyncState(object_name, row[0], row[1]) if row else None
+
+
+def newest_row_written(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> datetime | None:
+    """When a sync last wrote a row of the object (a new or changed record), or None."""
+    try:
+        (newest,) = con.execute(f"SELECT max({SYNCED_AT}) FROM {table_name(spec)}").fetchone()
+    except duckdb.CatalogException:  # never synced
+        return None
+    return newest
 
 
 def write_state(
