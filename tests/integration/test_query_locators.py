@@ -4,7 +4,9 @@ subrequest answering 5xx inside a Composite call is retried alone; over real HTT
 import logging
 
 from pipelines.extract.rest_reads import MAX_RESTARTS
-from pipelines.extract.sync import SyncFailure, SyncOptions, SyncReport, sync_objects
+from pipelines.extract.options import SyncOptions
+from pipelines.extract.outcomes import SyncFailure, SyncReport
+from pipelines.extract.sync import sync_objects
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 
 SPECS = [OBJECTS_BY_NAME[n] for n in ("LoginHistory", "Task", "Lead", "Opportunity")]
