@@ -391,9 +391,12 @@ def _resolve(url: str, results: Mapping[str, SubResult], pending: set[str]) -> s
         if ref in pending or ref not in results:
             return match.group()
         node: Any = results[ref].body
-        for key, index in _REFERENCE_STEP.findall(path):
-            node = node[int(index)] if index else node.get(key) if isinstance(node, dict) else None
-        return match.group() if node is None else str(node)
+        try:
+            for key, index in _REFERENCE_STEP.findall(path):
+                node = node[int(index)] if index else node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        return match.group() if node is None or isinstance(node, (dict, list)) else str(node)
 
     return _REFERENCE.sub(value, url)
 
