@@ -78,7 +78,8 @@ def change_share(org, share: float) -> int:
 def worker(phase: str, url: str, token: str, database: str) -> dict:
     import duckdb
 
-    from pipelines.extract.sync import SyncFailure, sync_objects
+    from pipelines.extract.outcomes import SyncFailure
+    from pipelines.extract.sync import sync_objects
     from pipelines.salesforce.auth import Credentials, connect
     from pipelines.salesforce.client import SalesforceClient
     from pipelines.salesforce.objects import OBJECTS

@@ -74,26 +74,30 @@ def build_freshness_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
         blocking=True,
         pool=DUCKDB_POOL,
         description=(
-            f"dbt source freshness of raw_salesforce.{spec.table}: newest row older than the source's "
-            "warn_after warns, older than error_after fails."
+            f"{spec.name} was synced successfully within the dbt source's freshness thresholds: a last "
+            "successful sync older than warn_after warns, older than error_after fails. Rows that did "
+            "not change are not judged."
         ),
     )
     def _check(duckdb: DuckDBWarehouse) -> dg.AssetCheckResult:
         rule = source_freshness(dbt_project.manifest_path)[spec.table]
         with duckdb.get_connection() as con:
-            (newest,) = con.execute(
-                f"SELECT max({raw_store.quote(rule.loaded_at_field)}) FROM {raw_store.table_name(spec)}"
-            ).fetchone()
+            state = raw_store.read_state(con, spec.name)
+            newest_row = raw_store.newest_row_written(con, spec)
+        synced = state.last_synced_at if state else None
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        verdict = rule.verdict(newest, now)
+        verdict = rule.verdict(synced, now)
         return dg.AssetCheckResult(
             passed=verdict == "pass",
             severity=dg.AssetCheckSeverity.ERROR if verdict == "error" else dg.AssetCheckSeverity.WARN,
             metadata={
-                "newest_loaded_at": str(newest) if newest else "no rows",
-                "age_hours": round((now - newest).total_seconds() / 3600, 1) if newest else -1,
+                "last_successful_sync": str(synced) if synced else "never",
+                "hours_since_sync": round((now - synced).total_seconds() / 3600, 1) if synced else -1,
+                "newest_change": str(state.watermark) if state and state.watermark else "no records",
+                "newest_change_written_at": str(newest_row) if newest_row else "no rows",
                 "warn_after": str(rule.warn_after), "error_after": str(rule.error_after),
             },
+            description=None if synced else f"{spec.name} has never been synced successfully.",
         )
 
     return _check

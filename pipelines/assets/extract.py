@@ -10,15 +10,9 @@ from datetime import timedelta
 import dagster as dg
 from pipelines.warehouse import DuckDBWarehouse
 
-from pipelines.extract.sync import (
-    InvalidConfiguration,
-    SyncFailure,
-    SyncOptions,
-    SyncReport,
-    parse_start_date,
-    sync_objects,
-    with_extra_fields,
-)
+from pipelines.extract.options import InvalidConfiguration, SyncOptions, parse_start_date, with_extra_fields
+from pipelines.extract.outcomes import SyncFailure, SyncReport
+from pipelines.extract.sync import sync_objects
 from pipelines.salesforce.auth import SalesforceLoginError
 from pipelines.salesforce.client import RequestLimitExceeded
 from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME, ObjectSpec
@@ -80,9 +74,11 @@ def report_metadata(report: SyncReport) -> dict[str, object]:
         "watermark": str(report.watermark_after) if report.watermark_after else "none",
         "watermark_before": str(report.watermark_before) if report.watermark_before else "none (first sync)",
         "full_refresh": report.full_refresh,
-        "path": report.path,
+        "path": report.path.value,
         "path_reason": report.path_reason,
         "query_windows_narrowed": report.windows_narrowed,
+        "read_restarts": len(report.restarts),
+        "read_restarted_because": "; ".join(report.restarts) or "not restarted",
         "duplicate_rows_read": report.duplicate_rows,
         "pages": report.pages,
         "seconds": round(report.seconds, 2),

@@ -43,11 +43,17 @@ def table_name(spec: ObjectSpec) -> str:
     return f"{SCHEMA}.{quote(spec.table)}"
 
 
+def display_name(spec: ObjectSpec) -> str:
+    """The raw table as a person reads it: `raw_salesforce.lead`."""
+    return f"{SCHEMA}.{spec.table}"
+
+
 @dataclass(frozen=True)
 class SyncState:
     object_name: str
     watermark: datetime | None
     last_synced_at: datetime
+    duplicate_rows: int = 0  # rows the last sync read twice (a paging anomaly the raw gate reports)
 
 
 @dataclass(frozen=True)
@@ -88,10 +94,46 @@ def ensure_state_table(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def read_state(con: duckdb.DuckDBPyConnection, object_name: str) -> SyncState | None:
-    row = con.execute(
-        f"SELECT watermark, last_synced_at FROM {STATE_TABLE} WHERE object_name = ?", [object_name]
-    ).fetchone()
-    return SyncState(object_name, row[0], row[1]) if row else None
+    """The object's watermark and last successful sync; None when it was never synced."""
+    try:
+        row = con.execute(
+            f"SELECT watermark, last_synced_at, duplicate_rows FROM {STATE_TABLE} WHERE object_name = ?", [object_name]
+        ).fetchone()
+    except duckdb.CatalogException:  # no sync ever ran here
+        return None
+    return SyncState(object_name, row[0], row[1], row[2] or 0) if row else None
+
+
+def row_count(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> int:
+    (count,) = con.execute(f"SELECT count(*) FROM {table_name(spec)}").fetchone()
+    return count
+
+
+def stored_columns(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> list[str]:
+    """The raw table's columns, in order (none when it does not exist)."""
+    return [name for (name,) in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+        "ORDER BY ordinal_position",
+        [SCHEMA, spec.table],
+    ).fetchall()]
+
+
+def rows_written_at(
+    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, columns: Sequence[str], synced_at: datetime | None
+) -> duckdb.DuckDBPyConnection:
+    """A cursor over `columns` of the rows the sync at `synced_at` wrote (to fetch in chunks)."""
+    return con.execute(
+        f"SELECT {', '.join(quote(c) for c in columns)} FROM {table_name(spec)} WHERE {SYNCED_AT} = ?", [synced_at]
+    )
+
+
+def newest_row_written(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> datetime | None:
+    """When a sync last wrote a row of the object (a new or changed record), or None."""
+    try:
+        (newest,) = con.execute(f"SELECT max({SYNCED_AT}) FROM {table_name(spec)}").fetchone()
+    except duckdb.CatalogException:  # never synced
+        return None
+    return newest
 
 
 def write_state(
@@ -119,14 +161,7 @@ def ensure_table(
     definitions = ", ".join(f"{quote(c.name)} {c.duckdb_type}" for c in columns)
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     con.execute(f"CREATE TABLE IF NOT EXISTS {table_name(spec)} ({definitions}, {SYNCED_AT} TIMESTAMP)")
-    existing = [
-        name
-        for (name,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
-            "ORDER BY ordinal_position",
-            [SCHEMA, spec.table],
-        ).fetchall()
-    ]
+    existing = stored_columns(con, spec)
     stored = {name.lower() for name in existing}
     synced = {c.name.lower() for c in columns} | {SYNCED_AT.lower()}
     added = [c for c in columns if c.name.lower() not in stored]

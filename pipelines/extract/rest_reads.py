@@ -9,13 +9,20 @@ run of seven objects whose changes fit a page each costs two calls, not seven.
 A query Salesforce gives up on (`QUERY_TIMEOUT`) is split: its time window is halved, and each
 half is read in turn. A read whose first page says it holds at least its Bulk threshold of
 records ends there, unread, for a Bulk API 2.0 job to read (`RestRead.too_large`).
+
+A query locator is single-use and may expire or be released (`INVALID_QUERY_LOCATOR`: after a
+retried call whose first answer was lost, a cursor idle too long, one Salesforce reclaimed). The
+read then starts again from its first window (the watermark less its overlap, or the whole
+object on a first load) and `read_pages` yields a `Restart`, so its consumer discards the pages
+it staged; at most `MAX_RESTARTS` times, then the read fails.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from pipelines.salesforce.client import (
@@ -28,9 +35,11 @@ from pipelines.salesforce.client import (
     query_body,
 )
 
+log = logging.getLogger(__name__)
 # QUERY_TIMEOUT: halve the window at most this often (from 1999, 12 halvings leave ~2 days).
 MAX_WINDOW_SPLITS = 12
 EARLIEST_RECORD = datetime(1999, 1, 1)  # no Salesforce org holds a record older than this
+MAX_RESTARTS = 3  # INVALID_QUERY_LOCATOR: read an object again from its start at most this often
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,15 @@ class RestRead:
     calls: int = 0  # Composite calls that carried this read's pages
     windows_narrowed: int = 0
     error: Exception | None = None
+    restarts: list[str] = field(default_factory=list)  # why the read started again, each time
+
+    def __post_init__(self) -> None:
+        self._first_windows = list(self.windows)
+
+    def restart(self, reason: str) -> None:
+        """Start again from the first window (what it staged must be discarded)."""
+        self.restarts.append(reason)
+        self.windows, self.next_url, self.left, self.last_page = list(self._first_windows), None, 0, 0
 
     @property
     def ended(self) -> bool:
@@ -71,6 +89,13 @@ class RestRead:
 
     def pages_left(self) -> int:
         return math.ceil(self.left / self.last_page) if self.last_page else 1
+
+
+@dataclass(frozen=True)
+class Restart:
+    """The read starts again from its first window: discard the pages it brought so far."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -105,11 +130,11 @@ def plan_round(reads: Sequence[RestRead], query_path: Callable[[str], str], batc
 
 def read_pages(
     client: SalesforceClient, reads: Sequence[RestRead], *, batch_size: int = 2000
-) -> Iterator[tuple[RestRead, Page | None]]:
+) -> Iterator[tuple[RestRead, Page | Restart | None]]:
     """Every page of every read, as the calls bring them, and `(read, None)` once a read has
-    ended, after its last page (so a consumer running behind knows when a read is whole). A read
-    that fails gets its `error` and the others go on; a failure of the call itself (quota,
-    outage) is raised."""
+    ended, after its last page (so a consumer running behind knows when a read is whole); a
+    `Restart` when a read starts again. A read that fails gets its `error` and the others go
+    on; a failure of the call itself (quota, outage) is raised."""
     announced: set[RestRead] = set()
     while True:
         items = plan_round(reads, client.query_path, batch_size)
@@ -127,7 +152,7 @@ def read_pages(
                 if read in chain_ended or read.error is not None:
                     continue  # the page before ended the query, or failed: this one is moot
                 page = _take(client, read, item, results[item.subrequest.reference_id])
-                if page is None or page.done:
+                if not isinstance(page, Page) or page.done:
                     chain_ended.add(read)
                 if page is not None:
                     yield read, page
@@ -139,12 +164,23 @@ def read_pages(
             return
 
 
-def _take(client: SalesforceClient, read: RestRead, item: _Planned, result: SubResult) -> Page | None:
-    """Move `read` on by one answer; the page it brought, or None (the read failed, or its
-    window timed out and was split)."""
+def _take(client: SalesforceClient, read: RestRead, item: _Planned, result: SubResult) -> Page | Restart | None:
+    """Move `read` on by one answer; the page it brought, a Restart, or None (the read failed,
+    or its window timed out and was split)."""
     call = "queryAll" if item.opens else "queryAll next page"
     if not result.ok:
         error = client.subrequest_error(result, read.object_name, call)
+        if not item.opens and error.error_code == "INVALID_QUERY_LOCATOR":
+            reason = f"{call}: {error}"
+            if len(read.restarts) >= MAX_RESTARTS:
+                read.error = SalesforceApiError(
+                    read.object_name, call, f"INVALID_QUERY_LOCATOR again after {MAX_RESTARTS} restarts of the read",
+                    error_code=error.error_code, hint="Salesforce keeps releasing the query's cursor; run again later.",
+                )
+                return None
+            log.warning("%s: its query locator is no longer valid (%s); reading it again from its start", read.object_name, error)
+            read.restart(reason)
+            return Restart(reason)
         if item.opens and error.error_code == "QUERY_TIMEOUT" and read.windows[0].splits < MAX_WINDOW_SPLITS:
             read.windows[0:1] = read.windows[0].halves(datetime.now(timezone.utc).replace(tzinfo=None))
             read.windows_narrowed += 1

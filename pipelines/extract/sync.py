@@ -1,6 +1,7 @@
 """Incremental syncs of a run's objects: describe, query since each watermark, stage, merge.
 
-The objects are synced together, so their small requests share Composite calls: one call
+Orchestration only: the options are `options.py`, the outcomes (and the REST/Bulk `ReadPath`)
+`outcomes.py`, the SQL `raw_store.py`. The objects are synced together, so their small requests share Composite calls: one call
 describes them all, and their REST reads travel five queries to a call
 (`pipelines/extract/rest_reads.py`). A large read goes through Bulk API 2.0 instead, object by
 object: a first load or full refresh whose COUNT() reaches the Bulk threshold, or an incremental
@@ -20,17 +21,18 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import duckdb
 
 from pipelines.extract import raw_store
 from pipelines.extract.columns import Column, MissingRequiredField, plan_columns, relationship_parents
+from pipelines.extract.options import SyncOptions, lower_bound
+from pipelines.extract.outcomes import ReadPath, SyncFailure, SyncReport
 from pipelines.extract.pages import MalformedRecord, csv_to_arrow, records_to_arrow
 from pipelines.extract.read_ahead import read_ahead
-from pipelines.extract.rest_reads import RestRead, Window, read_pages
+from pipelines.extract.rest_reads import Restart, RestRead, Window, read_pages
 from pipelines.salesforce.client import (
     MAX_QUERY_SUBREQUESTS,
     BulkRefused,
@@ -39,110 +41,21 @@ from pipelines.salesforce.client import (
     SalesforceClient,
 )
 from pipelines.salesforce.objects import ObjectSpec
-from pipelines.salesforce.soql import UnsafeIdentifier, count_since, identifier, select_since
+from pipelines.salesforce.soql import count_since, select_since
 
-DEFAULT_OVERLAP = timedelta(minutes=10)
-# A first load or full refresh of at least this many records goes through Bulk API 2.0.
-DEFAULT_BULK_THRESHOLD = 100_000
 # What one object's sync can meet and still leave the other objects to go on.
 OBJECT_FAILURES = (SalesforceApiError, MalformedRecord, raw_store.MalformedValue, MissingRequiredField)
 
 
-@dataclass
-class SyncReport:
-    object_name: str
-    table: str
-    soql: str
-    full_refresh: bool
-    watermark_before: datetime | None
-    watermark_after: datetime | None = None
-    rows_read: int = 0
-    rows_new: int = 0
-    rows_changed: int = 0
-    rows_deleted: int = 0
-    pages: int = 0
-    api_calls: int = 0
-    api_usage: tuple[int, int] | None = None
-    seconds: float = 0.0
-    missing_fields: list[str] = field(default_factory=list)
-    added_columns: list[str] = field(default_factory=list)
-    columns_no_longer_read: list[str] = field(default_factory=list)  # kept, null from now on
-    path: str = "REST"
-    path_reason: str = "incremental read"
-    windows_narrowed: int = 0
-    duplicate_rows: int = 0
-    rows_vanished: int = 0  # hard-deleted rows a full refresh found gone (counted in rows_deleted too)
-    rows_stored: int = 0  # the raw table's rows after the sync
-
-    @property
-    def records_per_second(self) -> float:
-        return self.rows_read / self.seconds if self.seconds else 0.0
-
-
-@dataclass(frozen=True)
-class SyncFailure:
-    """An object that was not synced in this run; its raw table and watermark are unchanged."""
-
-    object_name: str
-    error: Exception
-
-
-@dataclass(frozen=True)
-class SyncOptions:
-    overlap: timedelta = DEFAULT_OVERLAP
-    full_refresh: bool = False
-    start: datetime | None = None  # a first load or full refresh reads from here (None: all)
-    batch_size: int = 2000
-    bulk_threshold: int | None = DEFAULT_BULK_THRESHOLD  # None: never Bulk
-    run_id: str | None = None
-
-
-class InvalidConfiguration(ValueError):
-    """A configuration value that cannot be put into a query: refused before any call."""
-
-
-def lower_bound(
-    watermark: datetime | None, overlap: timedelta, full_refresh: bool, start: datetime | None = None
-) -> datetime | None:
-    """Where the next query starts, inclusive: the watermark less the overlap; on a first load or
-    full refresh, `start` (None reads all)."""
-    if full_refresh or watermark is None:
-        return start
-    return watermark - overlap
-
-
-def parse_start_date(value: str) -> datetime | None:
-    """A configured start date (`YYYY-MM-DD`, UTC midnight), or None when empty. Anything else is
-    refused before it can reach a query."""
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d")
-    except ValueError:
-        raise InvalidConfiguration(f"start_date {value!r:.80} is not a date written YYYY-MM-DD.") from None
-
-
-def with_extra_fields(spec: ObjectSpec, extra_fields: Sequence[str]) -> ObjectSpec:
-    """`spec` asking for `extra_fields` too (custom fields such as `Region__c`); each must be a
-    plain field name. Like every field, one the org's describe lacks is skipped and reported."""
-    for name in extra_fields:
-        try:
-            identifier(name)
-        except UnsafeIdentifier as refused:
-            raise InvalidConfiguration(f"{spec.name} extra_fields: {refused}.") from None
-    added = tuple(f for f in dict.fromkeys(extra_fields) if f not in spec.fields)
-    return replace(spec, fields=spec.fields + added) if added else spec
-
-
-def choose_path(incremental: bool, records: int | None, threshold: int) -> tuple[str, str]:
+def choose_path(incremental: bool, records: int | None, threshold: int) -> tuple[ReadPath, str]:
     """REST or Bulk API 2.0, and why. Bulk only pays off for a large first load or refresh."""
     if incremental:
-        return "REST", "incremental read"
+        return ReadPath.REST, "incremental read"
     if records is None:
-        return "REST", "Bulk API 2.0 is turned off"
+        return ReadPath.REST, "Bulk API 2.0 is turned off"
     if records >= threshold:
-        return "Bulk", f"{records:,} records to read, at least the Bulk threshold of {threshold:,}"
-    return "REST", f"{records:,} records to read, under the Bulk threshold of {threshold:,}"
+        return ReadPath.BULK, f"{records:,} records to read, at least the Bulk threshold of {threshold:,}"
+    return ReadPath.REST, f"{records:,} records to read, under the Bulk threshold of {threshold:,}"
 
 
 @dataclass
@@ -196,9 +109,9 @@ def sync_objects(
             yield end(failure)
         for sync in pending:
             raw_store.create_stage(con, sync.spec, sync.columns)
-        for outcome in _read_rest(client, con, [s for s in pending if s.report.path == "REST"], options, synced_at, log):
+        for outcome in _read_rest(client, con, [s for s in pending if s.report.path is ReadPath.REST], options, synced_at, log):
             yield end(outcome)
-        for sync in [s for s in pending if s.report.path == "Bulk"]:
+        for sync in [s for s in pending if s.report.path is ReadPath.BULK]:
             for outcome in _read_bulk(client, con, sync, options, synced_at, log):
                 yield end(outcome)
     except SalesforceApiError as stop:  # the quota (the org's: stop here), or an outage
@@ -209,22 +122,6 @@ def sync_objects(
         for spec in specs:
             if spec.name not in ended:
                 raw_store.drop_stage(con, spec)
-
-
-def sync_object(
-    client: SalesforceClient,
-    con: duckdb.DuckDBPyConnection,
-    spec: ObjectSpec,
-    *,
-    extra_fields: Sequence[str] = (),
-    log: logging.Logger | None = None,
-    **options: Any,
-) -> SyncReport:
-    """One object's sync (`sync_objects` of just it): its report, or its error raised."""
-    [outcome] = sync_objects(client, con, [with_extra_fields(spec, extra_fields)], SyncOptions(**options), log)
-    if isinstance(outcome, SyncFailure):
-        raise outcome.error
-    return outcome
 
 
 def _plan(
@@ -272,7 +169,7 @@ def _plan(
         since = lower_bound(watermark, options.overlap, options.full_refresh, options.start)
         path, reason = choose_path(incremental, None, 0)
         report = SyncReport(
-            object_name=spec.name, table=f"{raw_store.SCHEMA}.{spec.table}", soql="",
+            object_name=spec.name, table=raw_store.display_name(spec), soql="",
             full_refresh=options.full_refresh, watermark_before=watermark, missing_fields=missing,
             path=path, path_reason=reason, api_calls=calls, seconds=seconds,
         )
@@ -296,7 +193,7 @@ def _choose_paths(client: SalesforceClient, syncs: Sequence[_Sync], options: Syn
         sync.report.seconds += seconds
         records = counts[sync.spec.name]
         if isinstance(records, SalesforceApiError) and records.error_code == "QUERY_TIMEOUT":
-            sync.report.path, sync.report.path_reason = "Bulk", "SELECT COUNT() timed out, so the object is large"
+            sync.report.path, sync.report.path_reason = ReadPath.BULK, "SELECT COUNT() timed out, so the object is large"
         elif isinstance(records, SalesforceApiError):
             yield SyncFailure(sync.spec.name, records)
         else:
@@ -323,10 +220,11 @@ def _read_rest(
         sync = of_read[read]
         sync.report.api_calls += read.calls
         sync.report.windows_narrowed = read.windows_narrowed
+        sync.report.restarts = list(read.restarts)
         if read.error is not None:
             return _fail(con, sync, read.error)
         if read.too_large:
-            sync.report.path, sync.report.path_reason = "Bulk", (
+            sync.report.path, sync.report.path_reason = ReadPath.BULK, (
                 f"{read.too_large:,} records changed since the watermark, at least the Bulk threshold "
                 f"of {sync.bulk_threshold:,}"
             )
@@ -344,6 +242,10 @@ def _read_rest(
                 yield outcome
             continue
         sync = of_read[read]
+        if isinstance(page, Restart):  # what it staged is discarded: the read starts again
+            raw_store.create_stage(con, sync.spec, sync.columns)
+            sync.report.rows_read = sync.report.pages = 0
+            continue
         try:
             if page.records:
                 table = records_to_arrow(page.records, sync.columns, sync.spec.name)
@@ -379,7 +281,7 @@ def _read_bulk(
     except BulkRefused as refused:
         log.warning("%s: %s; reading through REST instead.", sync.spec.name, refused)
         raw_store.create_stage(con, sync.spec, sync.columns)  # drop whatever Bulk pages were staged
-        report.path, report.path_reason = "REST", f"Bulk API 2.0 refused: {refused}"
+        report.path, report.path_reason = ReadPath.REST, f"Bulk API 2.0 refused: {refused}"
         report.rows_read = report.pages = 0
         sync.bulk_threshold = None  # however large, it stays with REST now
         report.api_calls += client.calls - calls_before
@@ -414,7 +316,7 @@ def _commit(
         raw_store.write_state(
             con, spec, report.watermark_after, synced_at, options.run_id or uuid.uuid4().hex, counts.duplicates
         )
-        [(report.rows_stored,)] = con.execute(f"SELECT count(*) FROM {raw_store.table_name(spec)}").fetchall()
+        report.rows_stored = raw_store.row_count(con, spec)
         con.commit()
     except BaseException:
         con.rollback()

@@ -1,6 +1,9 @@
-"""dbt source freshness, judged the way `dbt source freshness` does, for each raw table.
+"""Source freshness of each raw table: how long since its object was last synced successfully.
 
-The thresholds are the sources' own (`warn_after`, `error_after`, `loaded_at_field` in
+Fresh means synced, not changed: the merge writes only new or changed rows, so an object nobody
+touched for a week (Events over a holiday) has old rows and is fresh all the same when its sync
+ran this morning. What is judged is the sync state's `last_synced_at`, written in the same
+transaction as the rows. The thresholds are the dbt sources' own (`warn_after`, `error_after` in
 `_salesforce__sources.yml`, read from the dbt manifest), so there is one place to change them.
 """
 
@@ -22,12 +25,11 @@ class Freshness:
     warn_after: dt.timedelta | None
     error_after: dt.timedelta | None
 
-    def verdict(self, newest: dt.datetime | None, now: dt.datetime) -> str:
-        """`pass`, `warn` or `error` for the newest `loaded_at_field` value. An empty table
-        (an object the org holds no records of) cannot be judged: it warns."""
-        if newest is None:
-            return "warn"
-        age = now - newest
+    def verdict(self, last_synced: dt.datetime | None, now: dt.datetime) -> str:
+        """`pass`, `warn` or `error` for the object's last successful sync; never synced fails."""
+        if last_synced is None:
+            return "error"
+        age = now - last_synced
         if self.error_after is not None and age > self.error_after:
             return "error"
         if self.warn_after is not None and age > self.warn_after:

@@ -27,20 +27,11 @@ CHUNK_VECTORS = 122  # DuckDB vectors of 2,048 rows: ~250,000 raw rows validated
 
 def raw_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, spec: ObjectSpec) -> GateResult:
     suite = load_suite(f"raw_salesforce.{spec.table}")
-    state = con.execute(
-        f"SELECT last_synced_at, duplicate_rows FROM {raw_store.STATE_TABLE} WHERE object_name = ?", [spec.name]
-    ).fetchone()
-    synced_at, duplicates = state if state else (None, 0)
-    stored = {c for (c,) in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
-        [raw_store.SCHEMA, spec.table],
-    ).fetchall()}
+    state = raw_store.read_state(con, spec.name)
+    synced_at, duplicates = (state.last_synced_at, state.duplicate_rows) if state else (None, 0)
+    stored = set(raw_store.stored_columns(con, spec))
     wanted = sorted((suite_columns(suite) | {"Id", spec.watermark_field}) & stored)
-    rows = con.execute(
-        f"SELECT {', '.join(raw_store.quote(c) for c in wanted)} FROM {raw_store.table_name(spec)} "
-        f"WHERE {raw_store.SYNCED_AT} = ?",
-        [synced_at],
-    )
+    rows = raw_store.rows_written_at(con, spec, wanted, synced_at)
     result = GateResult(table=suite["name"], rows=0)
     future_rows, future_ids, future_example = 0, [], None
     now = datetime.now(timezone.utc).replace(tzinfo=None) + FUTURE_TOLERANCE

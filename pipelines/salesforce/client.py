@@ -11,9 +11,11 @@ up to 25 subrequests of which up to 5 are queries, as a single call toward the d
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -98,6 +100,10 @@ class SubResult:
 MAX_SUBREQUESTS = 25
 MAX_QUERY_SUBREQUESTS = 5
 
+_REFERENCE = re.compile(r"@\{(\w+)((?:\.\w+|\[\d+\])*)\}")
+_REFERENCE_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+log = logging.getLogger(__name__)
+
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
@@ -166,12 +172,33 @@ class SalesforceClient:
         `call` names what the subrequests do, for errors.
 
         `allOrNone` is off, so a subrequest that fails leaves the others standing (those that
-        refer to it are not run).
+        refer to it are not run). A subrequest answering 5xx is sent again, alone with those
+        that refer to it, with the same bounded backoff as a whole call; past the retries its
+        answer stands.
         """
         queries = sum(1 for s in subrequests if s.is_query)
         if len(subrequests) > MAX_SUBREQUESTS or queries > MAX_QUERY_SUBREQUESTS:
             raise ValueError(f"{len(subrequests)} subrequests ({queries} queries) do not fit one Composite call")
         call = f"{call} (Composite)"
+        results = self._composite_once(subrequests, object_name=object_name, call=call)
+        delays = self._retry.delays()
+        while True:
+            again = {ref for ref, result in results.items() if result.status >= 500}
+            if not again:
+                return results
+            for sub in subrequests:  # and those halted because they refer to one of them
+                if {ref for ref, _ in _REFERENCE.findall(sub.url)} & again:
+                    again.add(sub.reference_id)
+            delay = next(delays, None)
+            if delay is None:
+                return results  # each failed subrequest fails its own object
+            failed = ", ".join(f"{ref} HTTP {results[ref].status}" for ref in sorted(again) if results[ref].status >= 500)
+            log.warning("%s for %s: subrequest %s; resending it (only it) in %.2fs", call, object_name, failed, delay)
+            self._sleep(delay)
+            resend = [replace(s, url=_resolve(s.url, results, again)) for s in subrequests if s.reference_id in again]
+            results |= self._composite_once(resend, object_name=object_name, call=call)
+
+    def _composite_once(self, subrequests: Sequence[Subrequest], *, object_name: str, call: str) -> dict[str, SubResult]:
         body = self._get_json(
             f"{self.sf.base_url}composite", method="POST", object_name=object_name, call=call,
             data=orjson.dumps({
@@ -312,6 +339,7 @@ class SalesforceClient:
                     object_name, call, f"{problem}, still after {self._retry.attempts} attempts",
                     hint="Salesforce or the network is unavailable; run again later.",
                 )
+            log.warning("%s for %s: %s; retrying in %.2fs", call, object_name, problem, delay)
             self._sleep(delay)
 
     def _check_quota(self, object_name: str, call: str) -> None:
@@ -352,6 +380,25 @@ class SalesforceClient:
             hint = "The user may lack access to this object or field (profile, permission set)."
             return refuse(object_name, call, problem, error_code=code, hint=hint)
         return refuse(object_name, call, problem, error_code=code)
+
+
+def _resolve(url: str, results: Mapping[str, SubResult], pending: set[str]) -> str:
+    """`url` with each reference to an answered subrequest (not one in `pending`, which is sent
+    again with it) replaced by its value, as Salesforce would have resolved it."""
+
+    def value(match: re.Match[str]) -> str:
+        ref, path = match.groups()
+        if ref in pending or ref not in results:
+            return match.group()
+        node: Any = results[ref].body
+        try:
+            for key, index in _REFERENCE_STEP.findall(path):
+                node = node[int(index)] if index else node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        return match.group() if node is None or isinstance(node, (dict, list)) else str(node)
+
+    return _REFERENCE.sub(value, url)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -11,7 +11,8 @@ class Fault:
     """What the server does instead of answering normally."""
 
     kind: str  # "error" (status + errorCode), "drop" (close the socket), "html" (maintenance page),
-    #            "truncated" (JSON cut short), "error_body" (an error list with HTTP 200)
+    #            "truncated" (JSON cut short), "error_body" (an error list with HTTP 200),
+    #            "drop_after" (answer in full, then close the socket before the answer leaves)
     status: int = 503
     error_code: str = "SERVER_UNAVAILABLE"
     message: str = "Server temporarily unavailable"
@@ -33,6 +34,8 @@ class Faults:
             self._repeat_across_pages: set[str] = set()
             self._wrong_values: dict[str, tuple[str, object]] = {}
             self._hidden: set[tuple[str, str]] = set()
+            self._on_subrequest: dict[tuple[int, int], Fault] = {}
+            self._released: dict[str, int] = {}
 
     # --- setting faults ---------------------------------------------------------------------
     def expire_sessions_after(self, calls: int) -> None:
@@ -48,6 +51,24 @@ class Faults:
     def drop_connection_on_call(self, k: int) -> None:
         with self._lock:
             self._on_call[self._calls + k] = Fault("drop")
+
+    def drop_connection_after_call(self, k: int) -> None:
+        """The k-th call from now is answered in full (its query locators are used up), and the
+        connection closes before the answer reaches the client: a retry meets released locators."""
+        with self._lock:
+            self._on_call[self._calls + k] = Fault("drop_after")
+
+    def fail_subrequest(self, k: int, index: int = 0, status: int = 503, error_code: str = "SERVER_UNAVAILABLE") -> None:
+        """In the k-th call from now (a Composite call), subrequest `index` (0 = the first)
+        answers this error instead of running; the others run."""
+        with self._lock:
+            self._on_subrequest[(self._calls + k, index)] = Fault("error", status, error_code)
+
+    def release_cursor(self, object_name: str, times: int = 1) -> None:
+        """The next `times` Query More requests on `object_name` find their cursor released
+        (`INVALID_QUERY_LOCATOR`), as Salesforce does with cursors it reclaims."""
+        with self._lock:
+            self._released[object_name.lower()] = times
 
     def html_maintenance_on_call(self, k: int, status: int = 503) -> None:
         """The k-th call from now gets an HTML maintenance page (503, or what `status` says)."""
@@ -116,6 +137,17 @@ class Faults:
             if expired:
                 self._expire_at = None
             return call, fault, expired
+
+    def subrequest_fault(self, call: int, index: int) -> Fault | None:
+        with self._lock:
+            return self._on_subrequest.pop((call, index), None)
+
+    def take_released_cursor(self, object_name: str) -> bool:
+        with self._lock:
+            left = self._released.get(object_name.lower(), 0)
+            if left:
+                self._released[object_name.lower()] = left - 1
+            return bool(left)
 
     def take_query_timeout(self, object_name: str) -> bool:
         with self._lock:

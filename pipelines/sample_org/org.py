@@ -28,6 +28,7 @@ class SampleOrg:
         host: str = "127.0.0.1",
         port: int = 0,
         api_limit: int = 15000,
+        locator_ttl: float = 15 * 60,
         generated: Any = None,
     ):
         self.store = store
@@ -35,7 +36,7 @@ class SampleOrg:
         self._host, self._port = host, port
         self._directory = Path(tempfile.mkdtemp(prefix="flywheel-sample-org-"))
         self.credentials = with_jwt_key(credentials or OrgCredentials(), self._directory)
-        self._state = OrgState(store, self.credentials, api_limit)
+        self._state = OrgState(store, self.credentials, api_limit, locator_ttl)
         self._server: OrgHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.ca_file, self._key_file = write_self_signed(self._directory)
@@ -88,6 +89,15 @@ class SampleOrg:
     @property
     def faults(self) -> Faults:
         return self._state.faults
+
+    @property
+    def locator_ttl(self) -> float:
+        """Seconds an idle query cursor lives (Salesforce: 15 minutes)."""
+        return self._state.locator_ttl
+
+    @locator_ttl.setter
+    def locator_ttl(self, seconds: float) -> None:
+        self._state.locator_ttl = seconds
 
     @property
     def calls(self) -> dict[str, int]:

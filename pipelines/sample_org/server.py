@@ -8,7 +8,14 @@ Composite (`POST …/composite`) runs up to 25 GET subrequests of `sobjects`, `d
 `query`, `queryAll` and Query More (at most 5 of them query operations) as one API call: it is
 counted, session-checked and exposed to the per-call faults once, and each subrequest answers what
 the same request answers on its own (`Handler._rest` serves both). A subrequest's `url` may hold
-`@{refId.path}` references (`.key`, `[i]`) into an earlier subrequest's body. A request that is
+`@{refId.path}` references (`.key`, `[i]`) into an earlier subrequest's body. A fault can target
+one subrequest of a Composite call (`Faults.fail_subrequest`), which then answers that error in
+its place while the others run.
+
+A query locator (`nextRecordsUrl`) is single-use, as Salesforce documents: once its page is
+answered it is released, and asking for it again answers 400 `INVALID_QUERY_LOCATOR`; the last
+page carries none; a cursor left idle for `OrgState.locator_ttl` seconds (Salesforce: 15 minutes)
+expires, and `Faults.release_cursor` releases one early, as Salesforce may. A request that is
 not of the documented shape, has a bad or duplicate `referenceId`, sets `Accept`,
 `Authorization` or `Content-Type` in `httpHeaders`, or has too many subrequests or queries fails
 whole with HTTP 400. A subrequest whose reference names no earlier subrequest (unknown, or later
@@ -68,6 +75,7 @@ class QueryCursor:
     batch: int
     sent: int = 0
     last_record: dict[str, Any] | None = None
+    last_used: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -87,8 +95,10 @@ class BulkJob:
 class OrgState:
     """Everything the endpoints share: records, sessions, cursors, jobs, quota, faults."""
 
-    def __init__(self, store: OrgStore, credentials: auth.OrgCredentials, api_limit: int = 15000):
+    def __init__(self, store: OrgStore, credentials: auth.OrgCredentials, api_limit: int = 15000,
+                 locator_ttl: float = 15 * 60):
         self.store = store
+        self.locator_ttl = locator_ttl  # seconds a query cursor may stay idle before it expires
         self.credentials = credentials
         self.api_limit = api_limit
         self.api_usage = 0
@@ -274,13 +284,16 @@ class Handler(BaseHTTPRequestHandler):
             state.calls[kind] = state.calls.get(kind, 0) + 1
         if not known:
             raise ApiError(401, "INVALID_SESSION_ID", "Session expired or invalid")
-        if fault is not None:
+        if fault is not None and fault.kind != "drop_after":
             return self._fault(fault)
+        if fault is not None:  # answer in full (cursors move on), then lose the answer on the way
+            self.wfile = io.BytesIO()
+            self.close_connection = True
         params, parts = parse_qs(urlsplit(self.path).query), rest.split("/")
         if parts[:2] == ["jobs", "query"]:
             return self._bulk(method, parts[2:], params, body)
         if rest == "composite" and method == "POST":
-            return self._json(*self._composite(body))
+            return self._json(*self._composite(body, call))
         self._json(*self._rest(version, rest, params, self.headers.get("Sforce-Query-Options", "")))
 
     def _rest(self, version: str, rest: str, params: dict[str, list[str]], query_options: str) -> tuple[int, Any]:
@@ -301,13 +314,13 @@ class Handler(BaseHTTPRequestHandler):
             if parts[0] in ("query", "queryAll") and len(parts) == 1:
                 return 200, self._start_query(version, params.get("q", [""])[0], parts[0] == "queryAll", query_options)
             if parts[0] == "query" and len(parts) == 2:
-                return 200, self._page(version, parts[1].partition("-")[0])
+                return 200, self._page(version, parts[1])
             raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
         except ApiError as error:
             return error.status, error.body
 
     # --- Composite -------------------------------------------------------------------------
-    def _composite(self, body: bytes) -> tuple[int, Any]:
+    def _composite(self, body: bytes, call: int) -> tuple[int, Any]:
         """The subrequests' answers in request order (see the module docstring); a request that
         fails whole raises ApiError."""
         try:
@@ -316,8 +329,11 @@ class Handler(BaseHTTPRequestHandler):
             spec = None
         results: dict[str, tuple[int, Any]] = {}
         halted = False
-        for sub in composite_subrequests(spec):
-            if halted:
+        for index, sub in enumerate(composite_subrequests(spec)):
+            fault = self.server.state.faults.subrequest_fault(call, index)
+            if fault is not None and not halted:
+                status, payload = fault.status, ApiError(fault.status, fault.error_code, fault.message).body
+            elif halted:
                 status, payload = 400, _halted("The transaction was rolled back since another operation in the same transaction failed.").body
             else:
                 status, payload = self._subrequest(sub, results)
@@ -403,14 +419,26 @@ class Handler(BaseHTTPRequestHandler):
         locator = "01g" + secrets.token_hex(8)[:15].upper()
         with state.lock:
             state.cursors[locator] = QueryCursor(query, cursor, total, batch)
-        return self._page(version, locator)
+        return self._page(version, f"{locator}-0", first=True)
 
-    def _page(self, version: str, locator: str) -> dict[str, Any]:
+    def _page(self, version: str, next_records: str, first: bool = False) -> dict[str, Any]:
+        """The page a locator (`<cursor>-<records sent before it>`) names. Each is answered once:
+        asking again, for one not yet reached, or of a cursor released or expired, is refused."""
         state = self.server.state
-        qc = state.cursors.get(locator)
+        locator, _, position = next_records.partition("-")
+        now = time.monotonic()
+        with state.lock:
+            qc = state.cursors.get(locator)
+            if qc is not None and not first and (
+                now - qc.last_used > state.locator_ttl or state.faults.take_released_cursor(qc.query.sobject.name)
+            ):
+                state.cursors.pop(locator, None)
+                qc = None
         if qc is None:
             raise ApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
         with qc.lock:
+            if position != str(qc.sent):  # answered already, or not reached yet
+                raise ApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
             rows = qc.cursor.fetchmany(qc.batch)
             qc.sent += len(rows)
             done = qc.sent >= qc.total or not rows
@@ -424,6 +452,7 @@ class Handler(BaseHTTPRequestHandler):
             for record in records:
                 record[wrong[0]] = wrong[1]
         body: dict[str, Any] = {"totalSize": qc.total, "done": done, "records": records}
+        qc.last_used = time.monotonic()
         if done:
             with state.lock:
                 state.cursors.pop(locator, None)

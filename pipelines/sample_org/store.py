@@ -2,7 +2,9 @@
 
 Loaded from a generated org's Arrow tables or from JSON Lines files (one per object, Salesforce
 field names and wire formats). Tests change records through `upsert`, `soft_delete` and
-`hard_delete`, as people would in a live org.
+`hard_delete`, as people would in a live org, or replay the org's own history with `show_as_of`:
+the org as it was at a moment (a record appears at its CreatedDate or LoginTime, carries its
+CreatedDate as modstamp until its last change, and is deleted from the moment of that change).
 """
 
 from __future__ import annotations
@@ -133,6 +135,33 @@ class OrgStore:
             order = f" ORDER BY {query.order_sql}" if query.order_sql else ' ORDER BY t."Id"'
             cur.execute(f"SELECT {', '.join(selected)} {source}{order}{limit}", query.params)
         return cur, total
+
+    # --- replaying its history ------------------------------------------------------------------
+    def show_as_of(self, moment: dt.datetime, frozen: Mapping[str, dt.datetime] | None = None) -> None:
+        """Show the records as they were at `moment` (UTC); an object in `frozen` as at its own
+        moment instead (nothing about it changed since). The whole history stays kept aside, so
+        the clock can move on."""
+        frozen = frozen or {}
+        with self._lock:
+            self._con.execute("CREATE SCHEMA IF NOT EXISTS history")
+            for sobject in OBJECTS.values():
+                name = _q(sobject.name)
+                self._con.execute(f"CREATE TABLE IF NOT EXISTS history.{name} AS SELECT * FROM {name}")
+                born = next((f for f in ("CreatedDate", "LoginTime") if sobject.field(f) is not None), None)
+                if born is None:
+                    continue  # no birth date (UserRole): always there
+                at = min(moment, frozen.get(sobject.name, moment))
+                changed = {
+                    f: f'CASE WHEN {_q(f)} > $at THEN "{born}" ELSE {_q(f)} END AS {_q(f)}'
+                    for f in ("LastModifiedDate", "SystemModstamp") if sobject.field(f) is not None
+                }
+                if sobject.field("IsDeleted") is not None and "SystemModstamp" in changed:
+                    changed["IsDeleted"] = '("IsDeleted" AND "SystemModstamp" <= $at) AS "IsDeleted"'
+                replace = f" REPLACE ({', '.join(changed.values())})" if changed else ""
+                self._con.execute(
+                    f'CREATE OR REPLACE TABLE {name} AS SELECT *{replace} FROM history.{name} WHERE "{born}" <= $at',
+                    {"at": at},
+                )
 
     # --- changing ---------------------------------------------------------------------------
     @staticmethod

@@ -6,6 +6,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.extract.options import SyncOptions, with_extra_fields
+from pipelines.extract.outcomes import SyncFailure, SyncReport
+from pipelines.extract.sync import sync_objects
 from pipelines.salesforce.auth import Credentials, connect
 from pipelines.salesforce.client import RetryPolicy, SalesforceClient
 from pipelines.sample_org.generator import GeneratorConfig
@@ -41,6 +44,14 @@ def client(org):
 def warehouse(tmp_path):
     with duckdb.connect(str(tmp_path / "flywheel.duckdb")) as con:
         yield con
+
+
+def sync_object(client, con, spec, *, extra_fields=(), log=None, **options) -> SyncReport:
+    """One object's sync (`sync_objects` of just it): its report, or its error raised."""
+    [outcome] = sync_objects(client, con, [with_extra_fields(spec, extra_fields)], SyncOptions(**options), log)
+    if isinstance(outcome, SyncFailure):
+        raise outcome.error
+    return outcome
 
 
 def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = None, *, salesforce=None,

@@ -9,7 +9,7 @@ import pytest
 from conftest import SMALL, run_pipeline
 
 from pipelines.extract.raw_store import MalformedValue
-from pipelines.extract.sync import sync_object
+from conftest import sync_object
 from pipelines.salesforce.client import SalesforceApiError
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 from pipelines.sample_org.org import SampleOrg

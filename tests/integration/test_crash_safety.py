@@ -25,7 +25,9 @@ CHILD = textwrap.dedent(
     from pipelines.salesforce.auth import Credentials, connect
     from pipelines.salesforce.client import SalesforceClient
     from pipelines.salesforce.objects import OBJECTS
-    from pipelines.extract.sync import SyncOptions, SyncReport, sync_objects
+    from pipelines.extract.options import SyncOptions
+    from pipelines.extract.outcomes import SyncReport
+    from pipelines.extract.sync import sync_objects
 
     url, token, database = sys.argv[1:4]
     creds = Credentials(instance_url=url, access_token=token)

@@ -5,7 +5,7 @@ import math
 import duckdb
 import pytest
 
-from pipelines.extract.sync import sync_object
+from conftest import sync_object
 from pipelines.salesforce.client import SalesforceApiError
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 

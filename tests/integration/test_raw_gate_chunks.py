@@ -5,7 +5,7 @@ import datetime as dt
 import duckdb
 from conftest import make_client
 
-from pipelines.extract.sync import sync_object
+from conftest import sync_object
 from pipelines.quality import gates
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 from pipelines.sample_org.generator import GeneratorConfig

@@ -5,17 +5,11 @@ import math
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import make_client
+from conftest import make_client, sync_object
 
-from pipelines.extract.sync import (
-    InvalidConfiguration,
-    SyncFailure,
-    SyncOptions,
-    SyncReport,
-    parse_start_date,
-    sync_object,
-    sync_objects,
-)
+from pipelines.extract.options import InvalidConfiguration, SyncOptions, parse_start_date
+from pipelines.extract.outcomes import SyncFailure, SyncReport
+from pipelines.extract.sync import sync_objects
 from pipelines.salesforce.client import SalesforceApiError
 from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME, ObjectSpec
 

@@ -19,4 +19,4 @@ def test_fresh_then_warn_then_error():
     assert rule.verdict(NOW - dt.timedelta(days=1), NOW) == "pass"
     assert rule.verdict(NOW - dt.timedelta(days=3), NOW) == "warn"
     assert rule.verdict(NOW - dt.timedelta(days=8), NOW) == "error"
-    assert rule.verdict(None, NOW) == "warn"  # no rows: nothing to judge, said, not blocking
+    assert rule.verdict(None, NOW) == "error"  # never synced
