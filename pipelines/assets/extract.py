@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import dagster as dg
-from pipelines.warehouse import DuckDBWarehouse
 
+from pipelines.extract import raw_store
 from pipelines.extract.options import InvalidConfiguration, SyncOptions, parse_start_date, with_extra_fields
 from pipelines.extract.outcomes import SyncFailure, SyncReport
 from pipelines.extract.sync import sync_objects
@@ -17,6 +17,7 @@ from pipelines.salesforce.auth import SalesforceLoginError
 from pipelines.salesforce.client import RequestLimitExceeded
 from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME, ObjectSpec
 from pipelines.salesforce.resource import SalesforceOrg
+from pipelines.warehouse import DuckDBWarehouse, table_metadata
 
 GROUP = "salesforce_raw"
 DUCKDB_POOL = "duckdb"
@@ -130,9 +131,11 @@ def salesforce_extract(
                 context.log.error(f"{outcome.object_name} was not synced: {outcome.error}")
                 failures.append(outcome)
                 continue
-            yield dg.MaterializeResult(
-                asset_key=asset_key(OBJECTS_BY_NAME[outcome.object_name]), metadata=report_metadata(outcome)
-            )
+            spec = OBJECTS_BY_NAME[outcome.object_name]
+            yield dg.MaterializeResult(asset_key=asset_key(spec), metadata={
+                **report_metadata(outcome),
+                **table_metadata(con, raw_store.SCHEMA, spec.table, count_rows=False),  # rows: the report's
+            })
         context.log.info(f"{len(specs) - len(failures)} of {len(specs)} objects synced with "
                          f"{client.calls - calls_before} API calls.")
     if failures:

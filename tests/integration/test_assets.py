@@ -36,6 +36,8 @@ def test_materializing_the_extract_assets_twice(org, tmp_path, monkeypatch):
     for spec in OBJECTS:
         m = metadata(first, spec)
         assert m["rows_new"] == m["rows_read"] == m["dagster/row_count"] > 0, spec.name
+        assert m["dagster/table_name"] == f"raw_salesforce.{spec.table}"
+        assert "Id" in {c.name for c in m["dagster/column_schema"].columns}, spec.name
         assert m["watermark"] != "none"
 
     usage = org.api_usage
