@@ -29,7 +29,7 @@ JOB = "adoption_refresh"
 def salesforce_org(settings: Settings) -> SalesforceOrg:
     """The org a run reads: the real one the `SALESFORCE_*` variables name, else the sample org."""
     if settings.uses_sample_org:
-        return SampleOrgResource(ground_truth_path=str(settings.ground_truth_path))
+        return SampleOrgResource(ground_truth_path=str(settings.ground_truth_path), **dict(settings.sample_size))
     return salesforce_resource_from_env(settings.salesforce_vars)
 
 

@@ -23,6 +23,9 @@ PERSONAL_DATA_VAR = "FLYWHEEL_EXPORT_PERSONAL_DATA"
 DEFAULT_DUCKDB_PATH = "data/flywheel.duckdb"
 DEFAULT_EXPORT_DIR = "data/exports"
 GROUND_TRUTH_FILE = "sample_org_ground_truth.jsonl"
+# The built-in sample org's size (`flywheel demo --seed/--users/--days`).
+SAMPLE_VARS: dict[str, str] = {"seed": "FLYWHEEL_SAMPLE_SEED", "users": "FLYWHEEL_SAMPLE_USERS",
+                               "days": "FLYWHEEL_SAMPLE_DAYS"}
 
 # Resource field → environment variable, for a real org (design.md, "Salesforce access").
 SALESFORCE_VARS: dict[str, str] = {
@@ -65,6 +68,8 @@ class Settings:
     export_personal_data: bool = False
     salesforce_vars: tuple[str, ...] = ()
     """The `SALESFORCE_*` variables that are set (names only, never values); none: the sample org."""
+    sample_size: tuple[tuple[str, int], ...] = ()
+    """The sample org's seed, users and days where `FLYWHEEL_SAMPLE_*` set them."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env"),
@@ -80,6 +85,7 @@ class Settings:
             export_dir=_absolute(values.get(EXPORT_DIR_VAR) or DEFAULT_EXPORT_DIR, base),
             export_personal_data=_true(values.get(PERSONAL_DATA_VAR)),
             salesforce_vars=tuple(var for var in SALESFORCE_VARS.values() if values.get(var)),
+            sample_size=tuple((field, int(values[var])) for field, var in SAMPLE_VARS.items() if values.get(var)),
         )
 
     @property

@@ -1,0 +1,38 @@
+"""One settings object, read once from the environment and `.env` (the environment wins)."""
+
+from pathlib import Path
+
+from pipelines.definitions import salesforce_org
+from pipelines.salesforce.resource import SalesforceResource
+from pipelines.sample_org.resource import SampleOrgResource
+from pipelines.settings import Settings
+
+
+def test_paths_are_absolute_from_the_working_directory_and_env_wins_over_dotenv(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("FLYWHEEL_DUCKDB_PATH=from_dotenv.duckdb\nFLYWHEEL_EXPORT_DIR=out\nFLYWHEEL_SAMPLE_USERS=30\n")
+    settings = Settings.from_env({"FLYWHEEL_DUCKDB_PATH": "db/f.duckdb"}, dotenv=dotenv, base=tmp_path)
+    assert settings.duckdb_path == tmp_path / "db" / "f.duckdb"
+    assert settings.export_dir == tmp_path / "out"
+    assert settings.ground_truth_path == tmp_path / "db" / "sample_org_ground_truth.jsonl"
+    assert dict(settings.sample_size) == {"users": 30}
+    assert settings.process_environment({})["FLYWHEEL_DUCKDB_PATH"] == str(tmp_path / "db" / "f.duckdb")
+
+
+def test_defaults_and_the_sample_org_when_no_salesforce_variable_is_set(tmp_path):
+    settings = Settings.from_env({}, dotenv=None, base=tmp_path)
+    assert settings.duckdb_path == tmp_path / "data" / "flywheel.duckdb"
+    assert settings.export_dir == tmp_path / "data" / "exports"
+    assert settings.uses_sample_org and not settings.export_personal_data
+    org = salesforce_org(Settings.from_env({"FLYWHEEL_SAMPLE_SEED": "11"}, dotenv=None, base=tmp_path))
+    assert isinstance(org, SampleOrgResource) and org.seed == 11 and org.users == 120
+
+
+def test_a_real_org_binds_only_the_names_of_the_variables_that_are_set(tmp_path):
+    settings = Settings.from_env({"SALESFORCE_USERNAME": "u@example.com", "SALESFORCE_PASSWORD": "s3cret!"},
+                                 dotenv=None, base=tmp_path)
+    assert settings.salesforce_vars == ("SALESFORCE_USERNAME", "SALESFORCE_PASSWORD")
+    assert "s3cret!" not in repr(settings)
+    org = salesforce_org(settings)
+    assert isinstance(org, SalesforceResource)
+    assert "s3cret!" not in repr(org)  # an EnvVar, resolved only when the run starts
