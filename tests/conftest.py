@@ -18,3 +18,15 @@ def pytest_sessionstart(session):
     from pipelines.dbt_project import prepare_manifest
 
     prepare_manifest()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`--dist loadgroup`): the tests of a module that share a module-scoped
+    fixture (one run of the job, one dbt build) stay on one worker, so it is built once; every
+    other test goes to whichever worker is free."""
+    import pytest
+
+    for item in items:
+        shared = [defs[-1] for defs in item._fixtureinfo.name2fixturedefs.values() if defs[-1].scope == "module"]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
