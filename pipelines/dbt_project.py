@@ -1,7 +1,7 @@
 """The one dbt project: shared by `@dbt_assets` and the `DbtCliResource`.
 
 dagster-dbt needs the project's manifest before the Definitions load. `prepare_if_dev()` makes
-it under `dagster dev`; `flywheel-demo`, the tests and CI call `prepare_manifest()` first.
+it under `dg dev`; `flywheel demo`/`run`, the tests and CI call `prepare_manifest()` first.
 """
 
 from __future__ import annotations

@@ -1,21 +1,16 @@
-"""The quickstart: run `adoption_refresh` on the built-in sample org and say where things are.
+"""What `flywheel demo` and `flywheel run` print after a run: where the outputs are.
 
-`flywheel-demo` runs the documented command, `dagster job execute -m pipelines.definitions
--j adoption_refresh`, with a local Dagster instance (telemetry off) so the run also shows in
-the UI afterwards, then prints the outputs.
+Runs use a persistent local Dagster instance (telemetry off), so they show in the UI afterwards.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
 from pipelines import settings
-from pipelines.dbt_project import prepare_manifest
 from pipelines.report.render import report_path
 
 _DAGSTER_YAML = """telemetry:
@@ -72,32 +67,6 @@ def summary(database: Path, home: Path) -> str:
         "",
         f"Query it:    python -c \"import duckdb; duckdb.connect('{database}', read_only=True)"
         ".sql('FROM marts.silent_non_use').show()\"",
-        f"Open the UI: DAGSTER_HOME={home} dagster dev -w workspace.yaml -h 127.0.0.1",
+        "Open the UI: flywheel ui",
     ]
     return "\n".join(lines)
-
-
-def main() -> int:
-    cwd = Path.cwd()
-    database = settings.duckdb_path()
-    home = dagster_home(cwd)
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        settings.DUCKDB_PATH_VAR: str(database),
-        settings.EXPORT_DIR_VAR: str(settings.export_dir()),
-    }
-    print("Preparing the dbt manifest …", flush=True)
-    prepare_manifest()
-    command = ["dagster", "job", "execute", "-m", "pipelines.definitions", "-j", "adoption_refresh"]
-    print("$", " ".join(command), flush=True)
-    result = subprocess.run(command, env=env, cwd=cwd)
-    if result.returncode != 0:
-        print(f"\nadoption_refresh failed (exit {result.returncode}); the log above says which step and why.")
-        return result.returncode
-    print(summary(database, home))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

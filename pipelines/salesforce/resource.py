@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Optional
 
@@ -130,11 +131,24 @@ class SalesforceResource(dg.ConfigurableResource):
         return creds, org.client_session()
 
 
-def salesforce_resource_from_env(**sample_settings: Any) -> SalesforceResource:
+# Resource field → environment variable, for the built-in sample org's size (`flywheel demo --users`).
+SAMPLE_ENV_VARS: dict[str, str] = {
+    "sample_seed": "FLYWHEEL_SAMPLE_SEED",
+    "sample_users": "FLYWHEEL_SAMPLE_USERS",
+    "sample_days": "FLYWHEEL_SAMPLE_DAYS",
+}
+
+
+def sample_settings(env: Mapping[str, str] = os.environ) -> dict[str, int]:
+    """The sample org's size from `FLYWHEEL_SAMPLE_*`, where set."""
+    return {field: int(env[var]) for field, var in SAMPLE_ENV_VARS.items() if env.get(var)}
+
+
+def salesforce_resource_from_env(**sample_kwargs: Any) -> SalesforceResource:
     """The resource with every `SALESFORCE_*` variable that is set bound as an `EnvVar`.
 
     Binding by name (not value) keeps secrets out of the Dagster UI's resource config; only the
     names of variables that are set are read here.
     """
     bound = {field: dg.EnvVar(var) for field, var in ENV_VARS.items() if os.environ.get(var)}
-    return SalesforceResource(**bound, **sample_settings)
+    return SalesforceResource(**bound, **{**sample_settings(), **sample_kwargs})
