@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from pipelines import settings
+from pipelines.alerts.sensors import ALERT_SENSORS
 from pipelines.assets.checks import quality_checks
 from pipelines.assets.extract import EXTRACT_STEP, salesforce_extract
 from pipelines.assets.models import adoption_models
@@ -57,6 +58,7 @@ defs = dg.Definitions(
     asset_checks=quality_checks,
     jobs=[adoption_refresh],
     schedules=[daily_refresh, weekly_reconciliation],
+    sensors=ALERT_SENSORS,
     resources={
         "salesforce": salesforce_resource_from_env(
             sample_ground_truth_path=str(_database.parent / "sample_org_ground_truth.jsonl")
