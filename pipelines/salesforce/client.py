@@ -11,6 +11,7 @@ up to 25 subrequests of which up to 5 are queries, as a single call toward the d
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,10 @@ import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceError
 
+from pipelines.progress import Progress
 from pipelines.salesforce.auth import AuthMode, redact
+
+_log = logging.getLogger(__name__)
 
 
 class SalesforceApiError(RuntimeError):
@@ -229,6 +233,7 @@ class SalesforceClient:
         )
         job_url = f"{jobs}/{job['id']}"
         deadline = time.monotonic() + timeout_seconds
+        progress = Progress(_log, f"Bulk API 2.0 read of {object_name}")
         poll = 0.25  # small jobs finish in a moment; large ones are polled less and less often
         while True:
             info = self._get_json(job_url, object_name=object_name, call="Bulk API 2.0 job status")
@@ -241,6 +246,7 @@ class SalesforceClient:
                 )
             if time.monotonic() > deadline:
                 raise BulkRefused(object_name, "Bulk API 2.0 job", f"still {state} after {timeout_seconds:.0f}s")
+            progress.advance(state=state)
             self._sleep(poll)
             poll = min(poll * 2, max_poll_seconds)
         locator: str | None = None
@@ -251,6 +257,7 @@ class SalesforceClient:
                 params=params, headers={"Accept": "text/csv"},
             )
             yield response.content
+            progress.advance(int(response.headers.get("Sforce-NumberOfRecords") or 0), state="JobComplete")
             locator = response.headers.get("Sforce-Locator")
             if not locator or locator == "null":
                 return
@@ -312,6 +319,7 @@ class SalesforceClient:
                     object_name, call, f"{problem}, still after {self._retry.attempts} attempts",
                     hint="Salesforce or the network is unavailable; run again later.",
                 )
+            _log.warning(f"{object_name} {call}: {problem}; retrying in {delay:.2f}s")
             self._sleep(delay)
 
     def _check_quota(self, object_name: str, call: str) -> None:
