@@ -1,21 +1,16 @@
-"""The quickstart: run `adoption_refresh` on the built-in sample org and say where things are.
+"""What `flywheel demo` and `flywheel run` print after a run: where the outputs are.
 
-`flywheel-demo` runs the documented command, `dagster job execute -m pipelines.definitions
--j adoption_refresh`, with a local Dagster instance (telemetry off) so the run also shows in
-the UI afterwards, then prints the outputs.
+Runs use a persistent local Dagster instance (telemetry off), so they show in the UI afterwards.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
-from pipelines import settings
-from pipelines.dbt_project import prepare_manifest
+from pipelines.settings import Settings
 from pipelines.report.render import report_path
 
 _DAGSTER_YAML = """telemetry:
@@ -52,19 +47,20 @@ def table_counts(database: Path) -> list[tuple[str, int]]:
         ]
 
 
-def summary(database: Path, home: Path) -> str:
+def summary(settings: Settings, home: Path) -> str:
+    database = settings.duckdb_path
     lines = ["", "Flywheel ran adoption_refresh. Outputs:", f"  DuckDB database  {database}"]
     lines += [f"    {name:<40} {rows:>10,} rows" for name, rows in table_counts(database)]
-    current = settings.export_dir() / "current"
+    current = settings.export_dir / "current"
     if current.exists():
         lines.append(f"  published marts   {current}  (Parquet, CSV, flywheel_marts.duckdb, manifest.json)")
-    docs = settings.export_dir() / "data_docs" / "index.html"
+    docs = settings.export_dir / "data_docs" / "index.html"
     if docs.exists():
         lines.append(f"  Data Docs (gates) {docs}")
-    report = report_path(settings.export_dir())
+    report = report_path(settings.export_dir)
     if report.exists():
         lines.append(f"  adoption report   {report}  (open it in a browser; works offline)")
-    truth = database.parent / "sample_org_ground_truth.jsonl"
+    truth = settings.ground_truth_path
     if truth.exists():
         lines.append(f"  sample org ground truth  {truth}")
     lines += [
@@ -72,32 +68,6 @@ def summary(database: Path, home: Path) -> str:
         "",
         f"Query it:    python -c \"import duckdb; duckdb.connect('{database}', read_only=True)"
         ".sql('FROM marts.silent_non_use').show()\"",
-        f"Open the UI: DAGSTER_HOME={home} dagster dev -w workspace.yaml -h 127.0.0.1",
+        "Open the UI: flywheel ui",
     ]
     return "\n".join(lines)
-
-
-def main() -> int:
-    cwd = Path.cwd()
-    database = settings.duckdb_path()
-    home = dagster_home(cwd)
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        settings.DUCKDB_PATH_VAR: str(database),
-        settings.EXPORT_DIR_VAR: str(settings.export_dir()),
-    }
-    print("Preparing the dbt manifest …", flush=True)
-    prepare_manifest()
-    command = ["dagster", "job", "execute", "-m", "pipelines.definitions", "-j", "adoption_refresh"]
-    print("$", " ".join(command), flush=True)
-    result = subprocess.run(command, env=env, cwd=cwd)
-    if result.returncode != 0:
-        print(f"\nadoption_refresh failed (exit {result.returncode}); the log above says which step and why.")
-        return result.returncode
-    print(summary(database, home))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

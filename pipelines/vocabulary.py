@@ -6,14 +6,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import yaml
-
 from pipelines.dbt_project import DBT_PROJECT_DIR
+from pipelines.dbt_vars import declared_vars
 
 
 @cache
 def _project_vars() -> dict[str, Any]:
-    return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    return declared_vars(DBT_PROJECT_DIR / "dbt_project.yml")
 
 
 def flag_severities() -> dict[str, str]:

@@ -9,6 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.assets.extract import DUCKDB_POOL, REVOPS
 from pipelines.dbt_project import dbt_project, dbt_vars
+from pipelines.dbt_vars import checked_vars, declared_vars
 from pipelines.warehouse import DuckDBWarehouse, table_metadata
 
 GROUP = "adoption_models"
@@ -41,6 +42,12 @@ def with_table_metadata(events: list, manifest: Mapping[str, Any], duckdb: DuckD
             yield event.with_metadata({**event.metadata, **extra})
 
 
+class DbtVarsConfig(dg.Config):
+    vars: dict[str, Any] = {}
+    """Thresholds and windows for this run, by the names `dbt_project.yml` declares under `vars`
+    (e.g. `{dormant_days: 21}`); an unknown name is refused with the list of known ones."""
+
+
 def build_adoption_models(manifest_path: Path) -> dg.AssetsDefinition:
     """Every dbt model as an asset, from the manifest at `manifest_path`."""
 
@@ -50,8 +57,10 @@ def build_adoption_models(manifest_path: Path) -> dg.AssetsDefinition:
         dagster_dbt_translator=FlywheelTranslator(),
         pool=DUCKDB_POOL,
     )
-    def adoption_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBWarehouse):
-        build = dbt.cli(["build", "--vars", dbt_vars(duckdb.database)], context=context)
+    def adoption_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBWarehouse,
+                        config: DbtVarsConfig):
+        overrides = checked_vars(config.vars, declared_vars(dbt_project.project_dir / "dbt_project.yml"))
+        build = dbt.cli(["build", "--vars", dbt_vars(duckdb.database, overrides)], context=context)
         events, failure = [], None
         try:
             events.extend(build.stream())

@@ -40,6 +40,7 @@ from pipelines.salesforce.client import (
     SalesforceApiError,
     SalesforceClient,
 )
+from pipelines.progress import Progress
 from pipelines.salesforce.objects import ObjectSpec
 from pipelines.salesforce.soql import count_since, select_since
 
@@ -232,6 +233,7 @@ def _read_rest(
         return _commit(con, sync, options, synced_at, log)
 
     tick = time.monotonic()
+    progress = Progress(log, f"REST read of {', '.join(s.spec.name for s in syncs)}")
     pages = read_pages(client, list(of_read), batch_size=options.batch_size)
     for read, page in read_ahead(pages, depth=2 * MAX_QUERY_SUBREQUESTS):  # two calls ahead
         if read in settled:
@@ -257,6 +259,7 @@ def _read_rest(
             continue
         sync.report.rows_read += len(page.records)
         sync.report.pages += 1
+        progress.advance(len(page.records))
         now = time.monotonic()
         sync.report.seconds, tick = sync.report.seconds + now - tick, now
 

@@ -24,6 +24,7 @@ import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceError
 
+from pipelines.progress import Progress
 from pipelines.salesforce.auth import AuthMode, redact
 
 
@@ -256,6 +257,7 @@ class SalesforceClient:
         )
         job_url = f"{jobs}/{job['id']}"
         deadline = time.monotonic() + timeout_seconds
+        progress = Progress(log, f"Bulk API 2.0 read of {object_name}")
         poll = 0.25  # small jobs finish in a moment; large ones are polled less and less often
         while True:
             info = self._get_json(job_url, object_name=object_name, call="Bulk API 2.0 job status")
@@ -268,6 +270,7 @@ class SalesforceClient:
                 )
             if time.monotonic() > deadline:
                 raise BulkRefused(object_name, "Bulk API 2.0 job", f"still {state} after {timeout_seconds:.0f}s")
+            progress.advance(state=state)
             self._sleep(poll)
             poll = min(poll * 2, max_poll_seconds)
         locator: str | None = None
@@ -278,6 +281,7 @@ class SalesforceClient:
                 params=params, headers={"Accept": "text/csv"},
             )
             yield response.content
+            progress.advance(int(response.headers.get("Sforce-NumberOfRecords") or 0), state="JobComplete")
             locator = response.headers.get("Sforce-Locator")
             if not locator or locator == "null":
                 return

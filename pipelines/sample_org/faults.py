@@ -36,6 +36,7 @@ class Faults:
             self._hidden: set[tuple[str, str]] = set()
             self._on_subrequest: dict[tuple[int, int], Fault] = {}
             self._released: dict[str, int] = {}
+            self._refused: set[str] = set()
 
     # --- setting faults ---------------------------------------------------------------------
     def expire_sessions_after(self, calls: int) -> None:
@@ -98,6 +99,16 @@ class Faults:
     def hidden(self, object_name: str, field: str) -> bool:
         with self._lock:
             return (object_name.lower(), field.lower()) in self._hidden
+
+    def refuse_object(self, object_name: str) -> None:
+        """`object_name` is out of the user's reach: describe answers NOT_FOUND and a query
+        INVALID_TYPE, as Salesforce answers for LoginHistory without "Manage Users"."""
+        with self._lock:
+            self._refused.add(object_name.lower())
+
+    def refused(self, object_name: str) -> bool:
+        with self._lock:
+            return object_name.lower() in self._refused
 
     def rate_limit_after(self, calls: int) -> None:
         """`REQUEST_LIMIT_EXCEEDED` once the org's API usage passes `calls`."""

@@ -379,7 +379,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _describe(self, name: str, version: str) -> dict[str, Any]:
         sobject = next((o for o in OBJECTS.values() if o.name.lower() == name.lower()), None)
-        if sobject is None:
+        if sobject is None or self.server.state.faults.refused(name):
             raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
         return {
             **self._summary(sobject),
@@ -401,6 +401,8 @@ class Handler(BaseHTTPRequestHandler):
         except SoqlError as error:
             raise ApiError(400, error.error_code, error.message) from None
         faults = self.server.state.faults
+        if faults.refused(query.sobject.name):
+            raise ApiError(400, "INVALID_TYPE", f"sObject type '{query.sobject.name}' is not supported.")
         for column in query.columns:
             if not column.relationship and faults.hidden(query.sobject.name, column.field.name):
                 raise ApiError(400, "INVALID_FIELD", f"No such column '{column.path}' on entity '{query.sobject.name}'.")

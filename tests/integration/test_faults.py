@@ -90,3 +90,16 @@ def test_an_incremental_read_bulk_refuses_stays_with_rest(org, client, warehouse
     report = sync_object(client, warehouse, TASKS, bulk_threshold=400)
     assert (report.path, report.rows_changed) == ("REST", 450)
     assert "not supported by the Bulk API" in report.path_reason
+
+
+def test_every_retry_is_logged_with_its_reason_and_delay(org, caplog):
+    import logging
+
+    from conftest import make_client
+
+    client = make_client(org)
+    org.faults.fail_call(org.api_usage + 1, status=503, error_code="SERVER_UNAVAILABLE")
+    caplog.set_level(logging.WARNING, logger="pipelines.salesforce.client")
+    assert client.describe_many(["User"])["User"]["name"] == "User"
+    [line] = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    assert "HTTP 503 SERVER_UNAVAILABLE; retrying in 0.01s" in line and "describe" in line

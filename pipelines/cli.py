@@ -1,0 +1,152 @@
+"""The `flywheel` command: demo, check, run, ui. A bare call prints help; nothing starts unasked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipelines.settings import SALESFORCE_VARS, Settings, read_environment
+from pipelines.demo import dagster_home, summary
+from pipelines.salesforce.objects import OBJECTS_BY_NAME
+
+# The repository root: where pyproject.toml's `[tool.dg]` makes this a `dg` project.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def http_session() -> Any:
+    """The requests session the check logs in with; None: simple-salesforce's own. (Tests route
+    `*.salesforce.com` to the sample org here, as those hosts cannot be reached from them.)"""
+    return None
+
+
+def _run_env(settings: Settings, home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The run's environment: the same settings (`.env` included, paths absolute) as this process."""
+    return {**settings.process_environment(), "DAGSTER_HOME": str(home), **(extra or {})}
+
+
+def launch_command(full_refresh: bool = False, objects: tuple[str, ...] = ()) -> list[str]:
+    """The `dg launch` that runs adoption_refresh (only `objects`' extracts, when given)."""
+    from pipelines.assets.extract import EXTRACT_STEP, GROUP
+
+    command = ["dg", "launch"]
+    if objects:
+        keys = " or ".join(f'key:"raw_salesforce/{OBJECTS_BY_NAME[name].table}"' for name in objects)
+        command += ["--assets", f"{keys} or not group:{GROUP}"]
+    else:
+        command += ["--job", "adoption_refresh"]
+    if full_refresh:
+        command += ["--config-json", json.dumps({"ops": {EXTRACT_STEP: {"config": {"full_refresh": True}}}})]
+    return command
+
+
+def _launch(command: list[str], extra_env: dict[str, str] | None = None) -> int:
+    from pipelines.dbt_project import prepare_manifest
+
+    home = dagster_home(Path.cwd())
+    env = _run_env(Settings.from_env(), home, extra_env)
+    settings = Settings.from_env(env, dotenv=None)
+    click.echo("Preparing the dbt manifest …")
+    prepare_manifest()
+    click.echo("$ " + " ".join(command))
+    result = subprocess.run(command, env=env, cwd=PROJECT_ROOT)
+    if result.returncode != 0:
+        click.echo(f"\nadoption_refresh failed (exit {result.returncode}); the log above says which step and why.", err=True)
+        return result.returncode
+    click.echo(summary(settings, home))
+    return 0
+
+
+def _objects(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    unknown = [n for n in names if n not in OBJECTS_BY_NAME]
+    if unknown:
+        raise click.BadParameter(f"unknown object {', '.join(unknown)}; known: {', '.join(OBJECTS_BY_NAME)}")
+    return names
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Flywheel: adoption analytics for Salesforce.
+
+    Start with `flywheel demo` (the built-in sample org), then `flywheel check` against your org.
+    """
+
+
+@cli.command()
+@click.option("--users", type=click.IntRange(min=1), default=120, show_default=True, help="Users in the sample org.")
+@click.option("--days", type=click.IntRange(min=1), default=180, show_default=True, help="Days of history.")
+@click.option("--seed", type=int, default=7, show_default=True, help="The sample org's random seed.")
+def demo(users: int, days: int, seed: int) -> None:
+    """Run the whole pipeline on the built-in sample org and say where the outputs are."""
+    if not Settings.from_env().uses_sample_org:
+        raise click.UsageError("SALESFORCE_* credentials are set: the demo runs on the sample org only. "
+                               "Unset them, or use `flywheel run` for your org.")
+    sys.exit(_launch(launch_command(), {
+        "FLYWHEEL_SAMPLE_USERS": str(users), "FLYWHEEL_SAMPLE_DAYS": str(days), "FLYWHEEL_SAMPLE_SEED": str(seed),
+    }))
+
+
+@cli.command()
+@click.option("--full-refresh", is_flag=True, help="Read every record again instead of from the watermarks.")
+@click.option("--objects", callback=_objects, metavar="Lead,Task",
+              help="Extract only these objects (the models, gates and exports run as usual).")
+def run(full_refresh: bool, objects: tuple[str, ...]) -> None:
+    """Run adoption_refresh once against the configured org (the sample org if none)."""
+    sys.exit(_launch(launch_command(full_refresh, objects)))
+
+
+@cli.command()
+@click.option("--port", type=int, default=3000, show_default=True)
+def ui(port: int) -> None:
+    """Open the Dagster UI on 127.0.0.1, with runs kept in ./dagster_home (or $DAGSTER_HOME)."""
+    home = dagster_home(Path.cwd())
+    command = ["dg", "dev", "--host", "127.0.0.1", "--port", str(port)]
+    click.echo(f"DAGSTER_HOME={home} $ " + " ".join(command))
+    sys.exit(subprocess.run(command, env=_run_env(Settings.from_env(), home), cwd=PROJECT_ROOT).returncode)
+
+
+@cli.command()
+def check() -> None:
+    """Log in, describe every object Flywheel reads, and say whether a run can proceed.
+
+    Writes nothing. Exits 0 when a run can proceed, 1 otherwise (with what to fix).
+    """
+    from pipelines.preflight import describe, preflight
+    from pipelines.salesforce.auth import AuthMode, Credentials, SalesforceLoginError, connect
+    from pipelines.salesforce.client import SalesforceApiError, SalesforceClient
+    values = read_environment()
+    creds = Credentials(**{name: values.get(var) or None for name, var in SALESFORCE_VARS.items()})
+    if creds.mode is AuthMode.NONE:
+        click.echo("No SALESFORCE_* credentials are set: runs use the built-in sample org, which needs no check. "
+                   "Set the variables of one auth mode (README, Connect your org) to check your org.")
+        return
+    click.echo(f"Logging in with {creds.mode.value} (domain {creds.domain or 'login'}, API v{creds.version}) …")
+    try:
+        sf = connect(creds, session=http_session())
+    except SalesforceLoginError as error:
+        click.echo(f"BLOCKING: {error}", err=True)
+        sys.exit(1)
+    client = SalesforceClient(sf, mode=creds.mode, secrets=creds.secrets(), quota_share=None)
+    click.echo(f"Logged in ({creds.mode.value}).")
+    try:
+        report = preflight(client)
+    except SalesforceApiError as error:
+        click.echo(f"BLOCKING: {error}", err=True)
+        sys.exit(1)
+    click.echo(describe(report))
+    sys.exit(0 if report.can_run else 1)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

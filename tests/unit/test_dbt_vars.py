@@ -1,0 +1,34 @@
+"""dbt vars per run: declared names pass as `--vars`, an unknown one is refused with the known ones."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.dbt_project import dbt_vars
+from pipelines.dbt_vars import UnknownDbtVar, checked_vars, declared_vars
+
+PROJECT = Path(__file__).resolve().parents[2] / "dbt_project" / "dbt_project.yml"
+
+
+def test_declared_vars_are_read_from_the_project():
+    declared = declared_vars(PROJECT)
+    assert declared["dormant_days"] == 14 and "as_of_date" in declared
+
+
+def test_known_vars_go_to_dbt_beside_the_database():
+    requested = checked_vars({"dormant_days": 21, "window_days": 35}, declared_vars(PROJECT))
+    assert json.loads(dbt_vars("/d/f.duckdb", requested)) == {
+        "dormant_days": 21, "window_days": 35, "flywheel_duckdb_path": "/d/f.duckdb"}
+    assert json.loads(dbt_vars("/d/f.duckdb")) == {"flywheel_duckdb_path": "/d/f.duckdb"}
+
+
+def test_an_unknown_var_is_refused_with_the_known_ones():
+    with pytest.raises(UnknownDbtVar, match="dbt var dormant_dayz is not declared") as error:
+        checked_vars({"dormant_dayz": 21}, declared_vars(PROJECT))
+    assert "dormant_days" in str(error.value) and "window_days" in str(error.value)
+
+
+def test_the_vocabulary_cannot_be_changed_for_a_run():
+    with pytest.raises(UnknownDbtVar, match="flywheel_flags"):
+        checked_vars({"flywheel_flags": {"dormant": "info"}}, declared_vars(PROJECT))
