@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pipelines.extract.sync import DEFAULT_BULK_THRESHOLD
+from pipelines.extract.options import DEFAULT_BULK_THRESHOLD
 from pipelines.salesforce.client import MAX_QUERY_SUBREQUESTS, SalesforceApiError, SalesforceClient
 from pipelines.salesforce.objects import OBJECTS, ObjectSpec
 
