@@ -166,7 +166,8 @@ def build_org() -> Org:
             "neglected_leads", "stale_pipeline", "declining_usage", "batch_entry", "new_hire"]
     org.user("manager", "Mia Manager", role="Sales Manager")
     for key in reps:
-        org.user(key, key.replace("_", " ").title() + " Rep", manager="manager",
+        # the login-only rep has no ManagerId (like the manager at the top): flagged, in no manager's team
+        org.user(key, key.replace("_", " ").title() + " Rep", manager=None if key == "login_only" else "manager",
                  created=date(2026, 11, 5) if key == "new_hire" else date(2026, 6, 1))
     org.user("integration", "Sync Integration", profile="Integration User", role=None)
     org.user("inactive", "Gone Rep", manager="manager", active=False)

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.quality.cross_checks import run_cross_checks
 from flywheel_raw_org import AS_OF, EXPECTED_FLAGS, U, build_raw_org
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -111,6 +112,16 @@ def test_flags_carry_severity_numbers_and_evidence(built):
     assert rows["stale_pipeline"][:3] == ("info", 3.0, 3.0)
     assert rows["declining_usage"][0] == "warn" and rows["declining_usage"][1] < 0.4
     assert rows["batch_entry"][:3] == ("info", 1.0, 0.6)
+
+
+def test_users_without_a_manager_form_one_team_holding_their_flags(built):
+    database, _ = built
+    teams = query(database, "select team_id, manager_name, team_members, open_flags from marts.team_adoption "
+                            "where manager_id is null and week_ending_on = date '2026-11-15'")
+    assert teams == [("no manager", "no manager in Salesforce", 2, 1)]  # the manager and the login-only rep
+    with duckdb.connect(str(database), read_only=True) as con:
+        [(check, offending)] = run_cross_checks(con, "team_adoption")
+    assert check.name == "open_flags_match_silent_non_use" and offending == []
 
 
 def test_scorecard_tiers(built):
