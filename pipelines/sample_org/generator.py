@@ -468,7 +468,7 @@ class _Builder:
             "EndDateTime": start + HOUR_MS, "ActivityDateTime": start, "ActivityDate": self.date_of(start),
             "DurationInMinutes": 60, "WhoId": record_id if kind == "lead" else None,
             "WhatId": record_id if kind == "opp" else account_id if kind == "account" else None,
-            "AccountId": account_id, "OwnerId": p.id, "CreatedById": p.id, "IsArchived": False,
+            "AccountId": account_id, "OwnerId": p.id, "CreatedById": p.id, "IsArchived": False, "ShowAs": "Busy",
             "CreatedDate": at, "LastModifiedDate": at, "SystemModstamp": at, "IsDeleted": False,
         })
 

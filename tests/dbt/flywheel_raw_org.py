@@ -114,7 +114,7 @@ class Org:
             "Id": self.new_id("00U"), "Subject": "Meeting", "StartDateTime": at,
             "EndDateTime": at + timedelta(hours=1), "ActivityDateTime": at, "ActivityDate": at.date(),
             "DurationInMinutes": 60, "WhoId": who, "WhatId": what, "AccountId": account,
-            "OwnerId": U[key], "IsArchived": False, **self._audit(key, at),
+            "OwnerId": U[key], "IsArchived": False, "ShowAs": "Busy", **self._audit(key, at),
         })
 
     def lead(self, key, at, *, status="Open - Not Contacted", converted_to=None, converted_on=None):

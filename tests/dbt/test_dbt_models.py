@@ -124,6 +124,11 @@ def test_users_without_a_manager_form_one_team_holding_their_flags(built):
     assert check.name == "open_flags_match_silent_non_use" and offending == []
 
 
+def test_events_carry_show_as(built):
+    database, _ = built
+    assert query(database, "select distinct show_as from staging.stg_salesforce__events") == [("Busy",)]
+
+
 def test_scorecard_tiers(built):
     database, _ = built
     tiers = dict(query(database, "select user_id, tier from marts.user_adoption_scorecard where is_current_week"))
