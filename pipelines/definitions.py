@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from pipelines import settings
+from pipelines.assets.absences import absences_file
 from pipelines.assets.checks import quality_checks
 from pipelines.assets.extract import EXTRACT_STEP, salesforce_extract
 from pipelines.assets.models import adoption_models
@@ -53,7 +54,7 @@ weekly_reconciliation = dg.ScheduleDefinition(
 _database = settings.duckdb_path()
 
 defs = dg.Definitions(
-    assets=[salesforce_extract, adoption_models, data_docs, marts_export, adoption_report],
+    assets=[salesforce_extract, absences_file, adoption_models, data_docs, marts_export, adoption_report],
     asset_checks=quality_checks,
     jobs=[adoption_refresh],
     schedules=[daily_refresh, weekly_reconciliation],

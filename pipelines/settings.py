@@ -13,6 +13,7 @@ from pathlib import Path
 DUCKDB_PATH_VAR = "FLYWHEEL_DUCKDB_PATH"
 EXPORT_DIR_VAR = "FLYWHEEL_EXPORT_DIR"
 PERSONAL_DATA_VAR = "FLYWHEEL_EXPORT_PERSONAL_DATA"
+ABSENCES_FILE_VAR = "FLYWHEEL_ABSENCES_FILE"
 DEFAULT_DUCKDB_PATH = "data/flywheel.duckdb"
 DEFAULT_EXPORT_DIR = "data/exports"
 
@@ -34,6 +35,12 @@ def export_dir(env: Mapping[str, str] = os.environ) -> Path:
 def export_personal_data(env: Mapping[str, str] = os.environ) -> bool:
     """Whether exports keep emails and phone numbers (`FLYWHEEL_EXPORT_PERSONAL_DATA=true`)."""
     return env.get(PERSONAL_DATA_VAR, "").strip().lower() in {"1", "true", "yes"}
+
+
+def absences_file(env: Mapping[str, str] = os.environ) -> Path | None:
+    """The absences CSV (`FLYWHEEL_ABSENCES_FILE`), or None when it is not set."""
+    value = env.get(ABSENCES_FILE_VAR, "").strip()
+    return _absolute(value) if value else None
 
 
 def export_paths(env: MutableMapping[str, str] = os.environ) -> None:

@@ -129,6 +129,12 @@ def test_events_carry_show_as(built):
     assert query(database, "select distinct show_as from staging.stg_salesforce__events") == [("Busy",)]
 
 
+def test_the_absences_file_reaches_dbt(built):
+    database, _ = built
+    assert query(database, "select user_id, start_date, end_date, reason, source from staging.stg_absences__file") == [
+        (U["healthy"], date(2026, 8, 3), date(2026, 8, 7), "holiday", "absences_file")]
+
+
 def test_scorecard_tiers(built):
     database, _ = built
     tiers = dict(query(database, "select user_id, tier from marts.user_adoption_scorecard where is_current_week"))
