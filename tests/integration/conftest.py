@@ -50,6 +50,7 @@ def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = No
     import dagster as dg
     from dagster_dbt import DbtCliResource
 
+    from pipelines.assets.absences import absences_file
     from pipelines.assets.checks import quality_checks
     from pipelines.assets.extract import salesforce_extract
     from pipelines.assets.models import adoption_models
@@ -62,7 +63,7 @@ def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = No
     from pipelines.warehouse import DuckDBWarehouse
 
     return dg.materialize(
-        [salesforce_extract, adoption_models, data_docs, marts_export, adoption_report, *quality_checks],
+        [salesforce_extract, absences_file, adoption_models, data_docs, marts_export, adoption_report, *quality_checks],
         selection=selection,
         instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
