@@ -78,7 +78,7 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
         ),
     )
     return dg.Definitions(
-        assets=[salesforce_extract, build_adoption_models(manifest), build_data_docs(marts),
+        assets=[salesforce_extract, build_absences_file(settings.absences_file), build_adoption_models(manifest), build_data_docs(marts),
                 build_marts_export(marts), adoption_report],
         asset_checks=build_quality_checks(marts),
         jobs=[adoption_refresh],

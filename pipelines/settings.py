@@ -20,6 +20,7 @@ from dotenv import dotenv_values
 DUCKDB_PATH_VAR = "FLYWHEEL_DUCKDB_PATH"
 EXPORT_DIR_VAR = "FLYWHEEL_EXPORT_DIR"
 PERSONAL_DATA_VAR = "FLYWHEEL_EXPORT_PERSONAL_DATA"
+ABSENCES_FILE_VAR = "FLYWHEEL_ABSENCES_FILE"
 DEFAULT_DUCKDB_PATH = "data/flywheel.duckdb"
 DEFAULT_EXPORT_DIR = "data/exports"
 GROUND_TRUTH_FILE = "sample_org_ground_truth.jsonl"
@@ -70,12 +71,15 @@ class Settings:
     """The `SALESFORCE_*` variables that are set (names only, never values); none: the sample org."""
     sample_size: tuple[tuple[str, int], ...] = ()
     """The sample org's seed, users and days where `FLYWHEEL_SAMPLE_*` set them."""
+    absences_file: Path | None = None
+    """Leave kept outside Salesforce (`FLYWHEEL_ABSENCES_FILE`), or None."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env"),
                  base: Path | None = None) -> Settings:
         """Read once: `FLYWHEEL_DUCKDB_PATH` (default `data/flywheel.duckdb`),
-        `FLYWHEEL_EXPORT_DIR` (default `data/exports`), `FLYWHEEL_EXPORT_PERSONAL_DATA`, and which
+        `FLYWHEEL_EXPORT_DIR` (default `data/exports`), `FLYWHEEL_EXPORT_PERSONAL_DATA`,
+        `FLYWHEEL_ABSENCES_FILE`, `FLYWHEEL_SAMPLE_*`, and which
         `SALESFORCE_*` variables are set. Relative paths are taken from `base` (the working
         directory)."""
         values = read_environment(env, dotenv)
@@ -86,6 +90,7 @@ class Settings:
             export_personal_data=_true(values.get(PERSONAL_DATA_VAR)),
             salesforce_vars=tuple(var for var in SALESFORCE_VARS.values() if values.get(var)),
             sample_size=tuple((field, int(values[var])) for field, var in SAMPLE_VARS.items() if values.get(var)),
+            absences_file=_absolute(values[ABSENCES_FILE_VAR].strip(), base) if values.get(ABSENCES_FILE_VAR, "").strip() else None,
         )
 
     @property

@@ -32,9 +32,9 @@ CROSS_CHECKS: dict[str, list[CrossCheck]] = {
             """WITH listed AS (SELECT manager_id, count(*) AS flags FROM marts.silent_non_use GROUP BY 1),
                     teams AS (SELECT manager_id, open_flags FROM marts.team_adoption
                               WHERE week_ending_on = (SELECT max(as_of_date) FROM marts.silent_non_use))
-               SELECT coalesce(t.manager_id, l.manager_id),
+               SELECT coalesce(t.manager_id, l.manager_id, 'no manager in Salesforce'),
                       'team_adoption says ' || coalesce(t.open_flags, 0) || ', silent_non_use lists ' || coalesce(l.flags, 0)
-               FROM teams t FULL JOIN listed l USING (manager_id)
+               FROM teams t FULL JOIN listed l ON t.manager_id IS NOT DISTINCT FROM l.manager_id
                WHERE coalesce(t.open_flags, 0) != coalesce(l.flags, 0)""",
         )
     ],

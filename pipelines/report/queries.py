@@ -16,7 +16,7 @@ from pipelines import vocabulary
 
 SEVERITIES = ("critical", "warn", "info")
 LOGIN_WINDOW_DAYS = 28  # the contract's usage window (`window_days`)
-NO_MANAGER = "No manager"
+NO_MANAGER = "no manager in Salesforce"  # team_adoption's name for the team of users without one
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
             f"CASE WHEN s.manager_id IS NULL THEN '{NO_MANAGER}' ELSE coalesce(t.manager_name, s.manager_id) END AS team, "
             "s.flag, s.severity, s.metric_value, s.threshold, s.evidence, s.first_flagged_on "
             "FROM marts.silent_non_use s "
-            "LEFT JOIN marts.team_adoption t ON t.manager_id = s.manager_id AND t.week_ending_on = ? "
+            "LEFT JOIN marts.team_adoption t ON t.manager_id IS NOT DISTINCT FROM s.manager_id AND t.week_ending_on = ? "
             f"ORDER BY team, {severity_rank}, s.user_name, s.flag",
             [as_of],
         ),

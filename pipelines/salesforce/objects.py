@@ -104,6 +104,7 @@ OBJECTS: tuple[ObjectSpec, ...] = (
         fields=(
             "Id", "Subject", "StartDateTime", "EndDateTime", "ActivityDateTime", "ActivityDate",
             "DurationInMinutes", "WhoId", "WhatId", "AccountId", "OwnerId", "IsArchived",
+            "ShowAs",  # 'OutOfOffice' marks time away (an absence), not work logged
         )
         + _AUDIT,
         required=("Id", "SystemModstamp"),

@@ -27,7 +27,7 @@ import orjson
 import pyarrow as pa
 
 from pipelines.sample_org.ids import make_id
-from pipelines.sample_org.personas import MANAGER_MIX, NEW_HIRE_SHARE, REP_MIX, expected_flags
+from pipelines.sample_org.personas import MANAGER_MIX, NEW_HIRE_SHARE, NO_MANAGER_PERSONAS, REP_MIX, expected_flags
 from pipelines.sample_org.schema import OBJECTS
 
 DAY_MS = 86_400_000
@@ -159,8 +159,11 @@ class _Builder:
 
         vp = self._person("vp", "steady", None)
         manager_people = [self._person("manager", p, vp.id) for p in manager_personas]
+        # ManagerId is often left empty in real orgs (and the VP at the top has none): one flagged and
+        # one healthy rep without a manager, measured and flagged like everyone else
+        without_manager = {rep_personas.index(p) for p in NO_MANAGER_PERSONAS if p in rep_personas}
         for i, persona in enumerate(rep_personas):
-            self._person("rep", persona, manager_people[i % managers].id)
+            self._person("rep", persona, None if i in without_manager else manager_people[i % managers].id)
         for n in range(max(1, humans // 60)):
             self._person("integration", "integration", None, name=["Marketo Integration", "ERP Sync", "Data Loader"][n % 3])
         for _ in range(2):
@@ -465,7 +468,7 @@ class _Builder:
             "EndDateTime": start + HOUR_MS, "ActivityDateTime": start, "ActivityDate": self.date_of(start),
             "DurationInMinutes": 60, "WhoId": record_id if kind == "lead" else None,
             "WhatId": record_id if kind == "opp" else account_id if kind == "account" else None,
-            "AccountId": account_id, "OwnerId": p.id, "CreatedById": p.id, "IsArchived": False,
+            "AccountId": account_id, "OwnerId": p.id, "CreatedById": p.id, "IsArchived": False, "ShowAs": "Busy",
             "CreatedDate": at, "LastModifiedDate": at, "SystemModstamp": at, "IsDeleted": False,
         })
 

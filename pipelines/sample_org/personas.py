@@ -20,6 +20,9 @@ safe side, so a rule that fires too early is caught.
 | stale_pipeline | 4–7 open deals past their close date, untouched for 35+ days | stale_pipeline |
 | batch_logger | records only twice a week, 8–12 at a time within minutes | batch_entry |
 | new_hire | created 3–12 days ago | none (onboarding) |
+
+The VP and the first `login_only` and `steady` reps have no `ManagerId`: they form the team "no
+manager in Salesforce", flagged and not.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ REP_MIX: dict[str, float] = {
     "batch_logger": 0.06,
 }
 MANAGER_MIX: dict[str, float] = {"champion": 0.3, "steady": 0.45, "login_only": 0.25}
+# The first rep of each of these personas has no ManagerId (beside the VP, who never has one).
+NO_MANAGER_PERSONAS = ("login_only", "steady")
 NEW_HIRE_SHARE = 0.03
 
 

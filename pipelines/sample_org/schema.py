@@ -232,6 +232,7 @@ OBJECTS: dict[str, SObject] = {
                 _ref("AccountId", "Account", "Account"),
                 _ref("OwnerId", "User", "Owner"),
                 Field("IsArchived", "boolean", nillable=False),
+                Field("ShowAs", "picklist"),
             )
             + _audit(),
         ),

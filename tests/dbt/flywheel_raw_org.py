@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.absences import parse_absences, user_lookup, write_absences
 from pipelines.salesforce.objects import OBJECTS, column_name
 from pipelines.sample_org.schema import OBJECTS as SCHEMA_OBJECTS, STORAGE_TYPES
 
@@ -42,6 +43,9 @@ U = {
     "new_hire": "005000000000NEW",
     "inactive": "005000000000INA",
 }
+
+# An HR export of leave: the healthy rep's summer holiday, and a line naming no one (skipped).
+ABSENCES_FILE = f"user,start_date,end_date,reason\n{U['healthy']},2026-08-03,2026-08-07,holiday\nghost@nowhere.example,2026-08-03,2026-08-04,\n"
 
 # The (user, flag) pairs `marts.silent_non_use` must hold, and nothing else.
 EXPECTED_FLAGS = {
@@ -114,7 +118,7 @@ class Org:
             "Id": self.new_id("00U"), "Subject": "Meeting", "StartDateTime": at,
             "EndDateTime": at + timedelta(hours=1), "ActivityDateTime": at, "ActivityDate": at.date(),
             "DurationInMinutes": 60, "WhoId": who, "WhatId": what, "AccountId": account,
-            "OwnerId": U[key], "IsArchived": False, **self._audit(key, at),
+            "OwnerId": U[key], "IsArchived": False, "ShowAs": "Busy", **self._audit(key, at),
         })
 
     def lead(self, key, at, *, status="Open - Not Contacted", converted_to=None, converted_on=None):
@@ -166,7 +170,8 @@ def build_org() -> Org:
             "neglected_leads", "stale_pipeline", "declining_usage", "batch_entry", "new_hire"]
     org.user("manager", "Mia Manager", role="Sales Manager")
     for key in reps:
-        org.user(key, key.replace("_", " ").title() + " Rep", manager="manager",
+        # the login-only rep has no ManagerId (like the manager at the top): flagged, in no manager's team
+        org.user(key, key.replace("_", " ").title() + " Rep", manager=None if key == "login_only" else "manager",
                  created=date(2026, 11, 5) if key == "new_hire" else date(2026, 6, 1))
     org.user("integration", "Sync Integration", profile="Integration User", role=None)
     org.user("inactive", "Gone Rep", manager="manager", active=False)
@@ -294,6 +299,9 @@ def write_raw_tables(org: Org, path: Path) -> None:
             if rows:
                 placeholders = ", ".join("?" for _ in range(len(columns) + 1))
                 con.executemany(f"INSERT INTO {table} VALUES ({placeholders})", rows)
+        # the absences file, loaded as the raw_absences/absence asset loads it
+        lookup = user_lookup([(row["Id"], row.get("Username"), row.get("Email")) for row in org.rows["User"]])
+        write_absences(con, parse_absences(ABSENCES_FILE, lookup))
     finally:
         con.close()
 

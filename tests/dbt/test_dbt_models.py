@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from pipelines.dbt_project import dbt_vars
+from pipelines.quality.cross_checks import run_cross_checks
 
 from flywheel_raw_org import AS_OF, EXPECTED_FLAGS, U, build_raw_org
 
@@ -115,6 +116,27 @@ def test_flags_carry_severity_numbers_and_evidence(built):
     assert rows["stale_pipeline"][:3] == ("info", 3.0, 3.0)
     assert rows["declining_usage"][0] == "warn" and rows["declining_usage"][1] < 0.4
     assert rows["batch_entry"][:3] == ("info", 1.0, 0.6)
+
+
+def test_users_without_a_manager_form_one_team_holding_their_flags(built):
+    database, _ = built
+    teams = query(database, "select team_id, manager_name, team_members, open_flags from marts.team_adoption "
+                            "where manager_id is null and week_ending_on = date '2026-11-15'")
+    assert teams == [("no manager", "no manager in Salesforce", 2, 1)]  # the manager and the login-only rep
+    with duckdb.connect(str(database), read_only=True) as con:
+        [(check, offending)] = run_cross_checks(con, "team_adoption")
+    assert check.name == "open_flags_match_silent_non_use" and offending == []
+
+
+def test_events_carry_show_as(built):
+    database, _ = built
+    assert query(database, "select distinct show_as from staging.stg_salesforce__events") == [("Busy",)]
+
+
+def test_the_absences_file_reaches_dbt(built):
+    database, _ = built
+    assert query(database, "select user_id, start_date, end_date, reason, source from staging.stg_absences__file") == [
+        (U["healthy"], date(2026, 8, 3), date(2026, 8, 7), "holiday", "absences_file")]
 
 
 def test_scorecard_tiers(built):

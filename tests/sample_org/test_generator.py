@@ -73,6 +73,17 @@ def test_the_default_org_holds_every_persona(org):
     assert personas["champion"] + personas["steady"] > len(org.ground_truth) / 3
 
 
+def test_users_without_a_manager_are_planted_flagged_and_not(org):
+    truth = org.ground_truth.to_pylist()
+    without = [u for u in truth if u["manager_id"] is None and not u["is_integration"] and u["persona"] not in ("inactive", "system")]
+    assert {u["persona"] for u in without} >= {"login_only", "steady"}
+    assert any(u["expected_flags"] for u in without) and any(not u["expected_flags"] for u in without)
+
+
+def test_events_show_as_busy(org):
+    assert set(org.tables["Event"].column("ShowAs").to_pylist()) == {"Busy"}
+
+
 def test_dormant_users_still_have_background_sync_logins(org):
     truth = org.ground_truth.to_pylist()
     dormant = {r["user_id"] for r in truth if r["persona"] == "dormant"}

@@ -31,7 +31,8 @@ CREATE TABLE marts.org_adoption_kpis AS SELECT * FROM (VALUES
 CREATE TABLE marts.team_adoption AS SELECT * FROM (VALUES
     ('m1', DATE '2026-11-15', 'Mateo Evans', 'Sales Manager', 2, 80.0, 75.0, 40.0, 'at_risk', -40.0, 1, 2, 3),
     ('m2', DATE '2026-11-15', '<b>Boss</b>', 'VP Sales', 1, 95.0, 95.0, NULL, NULL, NULL, 0, 1, 1),
-    ('m1', DATE '2026-11-08', 'Mateo Evans', 'Sales Manager', 2, 10.0, 10.0, 5.0, 'silent', -5.0, 2, 0, 3)
+    ('m1', DATE '2026-11-08', 'Mateo Evans', 'Sales Manager', 2, 10.0, 10.0, 5.0, 'silent', -5.0, 2, 0, 3),
+    (NULL, DATE '2026-11-15', 'no manager in Salesforce', NULL, 1, 20.0, 20.0, NULL, NULL, NULL, 1, 0, 1)
 ) t(manager_id, week_ending_on, manager_name, manager_role_name, team_members, team_median_score,
     team_average_score, manager_score, manager_tier, manager_score_minus_team_median, silent_members,
     weekly_active_members, open_flags);
@@ -117,9 +118,9 @@ def test_tier_distribution_shows_each_tier_in_its_colour_with_its_share(data):
 
 def test_team_scores_put_each_manager_beside_the_team_lowest_team_at_the_bottom(data):
     team_bar, manager = team_scores(data.teams).data
-    assert list(team_bar.y) == ["Mateo Evans", "&lt;b&gt;Boss&lt;/b&gt;"]  # a name is shown, not read as markup
-    assert list(team_bar.x) == [80.0, 95.0]
-    assert manager.x[0] == 40.0 and math.isnan(manager.x[1])  # the VP is not measured
+    assert list(team_bar.y) == [NO_MANAGER, "Mateo Evans", "&lt;b&gt;Boss&lt;/b&gt;"]  # a name is shown, not read as markup
+    assert list(team_bar.x) == [20.0, 80.0, 95.0]
+    assert math.isnan(manager.x[0]) and manager.x[1] == 40.0 and math.isnan(manager.x[2])  # no manager; the VP is not measured
 
 
 def test_flags_by_team_counts_each_severity(data):
@@ -172,6 +173,12 @@ def test_the_page_says_when_and_holds_every_chart_and_list(page, data):
     assert "Logged in on 19 of the last 28 days and recorded nothing" in page  # evidence as a sentence
     assert "The 2 deals behind it" in page and "Deal B" in page
     assert "Mateo Evans&#39;s team" in page and "Without a manager" in page
+
+
+def test_the_team_of_users_without_a_manager_is_listed_with_its_flags(page, data):
+    team = data.teams[data.teams["manager_id"].isna()]
+    assert team[["manager_name", "team_members", "open_flags"]].values.tolist() == [[NO_MANAGER, 1, 1]]
+    assert page.count(NO_MANAGER) >= 1 and "no manager: fill ManagerId" in page
 
 
 def test_write_report_replaces_the_file_whole_or_not_at_all(tmp_path):

@@ -36,3 +36,9 @@ def test_a_real_org_binds_only_the_names_of_the_variables_that_are_set(tmp_path)
     org = salesforce_org(settings)
     assert isinstance(org, SalesforceResource)
     assert "s3cret!" not in repr(org)  # an EnvVar, resolved only when the run starts
+
+
+def test_the_absences_file_is_a_setting(tmp_path):
+    assert Settings.from_env({}, dotenv=None, base=tmp_path).absences_file is None
+    settings = Settings.from_env({"FLYWHEEL_ABSENCES_FILE": "hr/leave.csv"}, dotenv=None, base=tmp_path)
+    assert settings.absences_file == tmp_path / "hr" / "leave.csv"

@@ -1,5 +1,7 @@
 -- Team rollups (manager x week): the team's scores and tiers, with the manager's own score beside
 -- them (leaders who do not use the CRM themselves are the first cause of teams that don't).
+-- Users without a manager in Salesforce (ManagerId empty, and the top of every hierarchy) form one
+-- team of their own: manager_id null, named 'no manager in Salesforce', so every flag has a team.
 with
 
 scorecard as (
@@ -32,6 +34,7 @@ open_flags as (
 team_weeks as (
 
     select
+        users.team_id,
         scorecard.manager_id,
         scorecard.week_ending_on,
         min(scorecard.week_start_on) as week_start_on,
@@ -47,16 +50,20 @@ team_weeks as (
     from scorecard
     left join open_flags
         on scorecard.user_id = open_flags.user_id and scorecard.week_ending_on = open_flags.evaluated_on
-    where scorecard.manager_id is not null
-    group by scorecard.manager_id, scorecard.week_ending_on
+    inner join users on scorecard.user_id = users.user_id
+    group by users.team_id, scorecard.manager_id, scorecard.week_ending_on
 
 )
 
 select
+    team_weeks.team_id,
     team_weeks.manager_id,
     team_weeks.week_ending_on,
     team_weeks.week_start_on,
-    managers.user_name as manager_name,
+    case
+        when team_weeks.manager_id is null then 'no manager in Salesforce'
+        else managers.user_name
+    end as manager_name,
     managers.user_role_name as manager_role_name,
     team_weeks.team_members,
     round(team_weeks.team_average_score, 1) as team_average_score,

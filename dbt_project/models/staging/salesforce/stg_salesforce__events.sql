@@ -7,7 +7,7 @@ source as (
         ['Id', 'string'], ['Subject', 'string'], ['StartDateTime', 'timestamp'],
         ['EndDateTime', 'timestamp'], ['ActivityDateTime', 'timestamp'], ['ActivityDate', 'date'],
         ['DurationInMinutes', 'integer'], ['WhoId', 'string'], ['WhatId', 'string'],
-        ['AccountId', 'string'], ['OwnerId', 'string'], ['IsArchived', 'boolean'],
+        ['AccountId', 'string'], ['OwnerId', 'string'], ['IsArchived', 'boolean'], ['ShowAs', 'string'],
         ['CreatedById', 'string'], ['CreatedDate', 'timestamp'], ['LastModifiedDate', 'timestamp'],
         ['SystemModstamp', 'timestamp'], ['IsDeleted', 'boolean'], ['_flywheel_synced_at', 'timestamp'],
     ]) }}
@@ -28,6 +28,7 @@ renamed as (
 
         -- strings
         Subject as subject,
+        ShowAs as show_as,
 
         -- numbers
         DurationInMinutes as duration_minutes,
