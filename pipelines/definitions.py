@@ -10,6 +10,8 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from pipelines.alerts.sensors import ALERT_SENSORS
+from pipelines.assets.absences import build_absences_file
 from pipelines.assets.checks import build_quality_checks
 from pipelines.assets.extract import EXTRACT_STEP, salesforce_extract
 from pipelines.assets.models import build_adoption_models
@@ -78,11 +80,12 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
         ),
     )
     return dg.Definitions(
-        assets=[salesforce_extract, build_absences_file(settings.absences_file), build_adoption_models(manifest), build_data_docs(marts),
-                build_marts_export(marts), adoption_report],
+        assets=[salesforce_extract, build_absences_file(settings.absences_file), build_adoption_models(manifest),
+                build_data_docs(marts), build_marts_export(marts), adoption_report],
         asset_checks=build_quality_checks(marts),
         jobs=[adoption_refresh],
         schedules=[daily_refresh, weekly_reconciliation],
+        sensors=ALERT_SENSORS,
         resources=resources(settings, salesforce),
     )
 

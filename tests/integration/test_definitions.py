@@ -39,3 +39,7 @@ def test_the_report_comes_after_publishing_in_the_publish_group(defs):
     assert report.parent_keys == {dg.AssetKey(["publish", "marts_export"])}
     assert report.group_name == "publish"
     assert dg.AssetKey(["publish", "adoption_report"]) in defs.resolve_job_def("adoption_refresh").asset_layer.executable_asset_keys
+
+
+def test_the_alert_sensors_are_part_of_the_code_location(defs):
+    assert {"flywheel_failure_alert", "flywheel_success_alert"} <= {s.name for s in defs.sensors}
