@@ -26,7 +26,7 @@ from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME
 from pipelines.salesforce.resource import SalesforceResource
 from pipelines.sample_org.org import SampleOrg
 
-DAYS = int(os.environ.get("FLYWHEEL_SOAK_DAYS", "30"))
+DAYS = int(os.environ.get("FLYWHEEL_SOAK_DAYS", "6"))
 LAST = SMALL.end_date
 FIRST = LAST - dt.timedelta(days=DAYS)  # the first load, then one run a day up to LAST
 QUIET = {"Event": (FIRST + dt.timedelta(days=8), FIRST + dt.timedelta(days=15))}  # a week with no change
