@@ -28,7 +28,7 @@ GROUND_TRUTH_FILE = "sample_org_ground_truth.jsonl"
 SAMPLE_VARS: dict[str, str] = {"seed": "FLYWHEEL_SAMPLE_SEED", "users": "FLYWHEEL_SAMPLE_USERS",
                                "days": "FLYWHEEL_SAMPLE_DAYS"}
 
-# Resource field → environment variable, for a real org (design.md, "Salesforce access").
+# Resource field → environment variable, for a real org (README, "Connect your org").
 SALESFORCE_VARS: dict[str, str] = {
     "username": "SALESFORCE_USERNAME",
     "password": "SALESFORCE_PASSWORD",

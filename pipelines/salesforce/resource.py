@@ -1,7 +1,7 @@
 """The Dagster resources that hand assets a logged-in Salesforce client.
 
 `SalesforceResource` reaches a real org, configured from the `SALESFORCE_*` environment
-variables (design.md); the built-in sample org has its own resource
+variables (README, "Connect your org"); the built-in sample org has its own resource
 (`pipelines/sample_org/resource.py`), chosen when none of them is set. Both are a
 `SalesforceOrg`: one client serves every asset of a run, so a run logs in once.
 """

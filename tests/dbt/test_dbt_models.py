@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the f
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
-# the contract's marts (adoption-metrics.md, "Marts"), against which the manifest's folder is held
+# the contract's marts (docs/metrics.md, "Marts"), against which the manifest's folder is held
 MARTS = {
     "user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
     "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities", "excluded_users",
