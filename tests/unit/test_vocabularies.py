@@ -75,3 +75,11 @@ def test_every_mart_and_every_object_has_its_suite_and_no_suite_is_orphaned():
 def test_the_exports_exposure_names_every_published_mart(manifest):
     exposure = next(e for e in manifest["exposures"].values() if e["name"] == "mart_exports")
     assert {node.split(".")[-1] for node in exposure["depends_on"]["nodes"]} == set(published_marts())
+
+
+def test_every_published_mart_has_an_enforced_contract(manifest):
+    """A renamed or retyped column fails the dbt build, not a BI dashboard."""
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["name"] in published_marts():
+            assert node["config"]["contract"]["enforced"], node["name"]
+            assert node["columns"] and all(c.get("data_type") for c in node["columns"].values()), node["name"]
