@@ -30,13 +30,15 @@ def _run_env(settings: Settings, home: Path, extra: dict[str, str] | None = None
 
 
 def launch_command(full_refresh: bool = False, objects: tuple[str, ...] = ()) -> list[str]:
-    """The `dg launch` that runs adoption_refresh (only `objects`' extracts, when given)."""
-    from pipelines.assets.extract import EXTRACT_STEP, GROUP
+    """The `dg launch` that runs adoption_refresh; with `objects`, every asset but the other
+    objects' extracts (the absences file, the models, gates and exports run as usual)."""
+    from pipelines.assets.extract import EXTRACT_STEP
+    from pipelines.salesforce.objects import OBJECTS
 
     command = ["dg", "launch"]
     if objects:
-        keys = " or ".join(f'key:"raw_salesforce/{OBJECTS_BY_NAME[name].table}"' for name in objects)
-        command += ["--assets", f"{keys} or not group:{GROUP}"]
+        others = [f'key:"raw_salesforce/{spec.table}"' for spec in OBJECTS if spec.name not in objects]
+        command += ["--assets", f"not ({' or '.join(others)})" if others else "*"]
     else:
         command += ["--job", "adoption_refresh"]
     if full_refresh:

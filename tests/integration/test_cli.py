@@ -1,10 +1,14 @@
 """The `flywheel` command through click's runner: help, mistakes, and `flywheel check` against the
 real sample org (a hidden field, a refused object, a wrong password)."""
 
+import dagster as dg
 import pytest
 from click.testing import CliRunner
 
 from pipelines import cli
+from pipelines.definitions import build_defs
+from pipelines.salesforce.objects import OBJECTS
+from pipelines.settings import Settings
 
 
 @pytest.fixture
@@ -42,7 +46,13 @@ def test_an_unknown_object_is_refused_before_any_work(runner):
 def test_launch_command():
     assert cli.launch_command() == ["dg", "launch", "--job", "adoption_refresh"]
     command = cli.launch_command(True, ("Lead", "Task"))
-    assert 'key:"raw_salesforce/lead" or key:"raw_salesforce/task"' in command[3]
+    defs = build_defs(Settings.from_env({}, dotenv=None))
+    graph = defs.resolve_asset_graph()
+    selected = dg.AssetSelection.from_string(command[3]).resolve(graph)
+    every = graph.get_all_asset_keys()
+    left_out = {k.to_user_string() for k in every - selected}
+    assert left_out == {f"raw_salesforce/{s.table}" for s in OBJECTS if s.name not in ("Lead", "Task")}
+    assert dg.AssetKey(["raw_absences", "absence"]) in selected  # dbt reads it whatever is extracted
     assert '"full_refresh": true' in command[-1]
 
 
