@@ -101,7 +101,28 @@ def demo(users: int, days: int, seed: int) -> None:
               help="Extract only these objects (the models, gates and exports run as usual).")
 def run(full_refresh: bool, objects: tuple[str, ...]) -> None:
     """Run adoption_refresh once against the configured org (the sample org if none)."""
+    if objects:
+        never = never_synced(Settings.from_env().duckdb_path, objects)
+        if never:
+            raise click.UsageError(
+                f"--objects extracts only {', '.join(objects)}, but {', '.join(never)} were never synced into "
+                "this database, so the models could not be built: run `flywheel run` once without --objects first."
+            )
     sys.exit(_launch(launch_command(full_refresh, objects)))
+
+
+def never_synced(database: Path, objects: tuple[str, ...]) -> list[str]:
+    """The objects left out of `objects` that the database holds no sync of (read-only look)."""
+    import duckdb
+
+    from pipelines.extract import raw_store
+    from pipelines.salesforce.objects import OBJECTS
+
+    others = [spec.name for spec in OBJECTS if spec.name not in objects]
+    if not database.exists():
+        return others
+    with duckdb.connect(str(database), read_only=True) as con:
+        return [name for name in others if raw_store.read_state(con, name) is None]
 
 
 @cli.command()

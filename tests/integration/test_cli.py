@@ -111,3 +111,12 @@ def test_check_with_a_wrong_password_fails_without_echoing_it(runner, org_env, m
     assert result.exit_code == 1
     assert "Salesforce login failed (username + password + security token" in result.output
     assert wrong not in result.output
+
+
+def test_run_with_objects_on_a_database_missing_the_others_is_refused_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FLYWHEEL_DUCKDB_PATH", str(tmp_path / "new.duckdb"))
+    result = CliRunner().invoke(cli.cli, ["run", "--objects", "Lead,Task"])
+    assert result.exit_code == 2
+    assert "User, LoginHistory" in result.output and "without --objects first" in result.output
+    assert not (tmp_path / "new.duckdb").exists() and not (tmp_path / "dagster_home").exists()
