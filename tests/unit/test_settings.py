@@ -1,5 +1,6 @@
 """One settings object, read once from the environment and `.env` (the environment wins)."""
 
+from pathlib import Path
 
 from pipelines.definitions import salesforce_org
 from pipelines.salesforce.resource import SalesforceResource
