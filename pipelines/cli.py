@@ -47,13 +47,13 @@ def launch_command(full_refresh: bool = False, objects: tuple[str, ...] = ()) ->
 
 
 def _launch(command: list[str], extra_env: dict[str, str] | None = None) -> int:
-    from pipelines.dbt_project import prepare_manifest
+    from pipelines.dbt_project import ensure_manifest
 
     home = dagster_home(Path.cwd())
     env = _run_env(Settings.from_env(), home, extra_env)
     settings = Settings.from_env(env, dotenv=None)
     click.echo("Preparing the dbt manifest …")
-    prepare_manifest()
+    ensure_manifest()
     click.echo("$ " + " ".join(command))
     result = subprocess.run(command, env=env, cwd=PROJECT_ROOT)
     if result.returncode != 0:

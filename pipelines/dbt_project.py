@@ -2,8 +2,9 @@
 says the rest of Flywheel needs (the marts).
 
 dagster-dbt needs the project's manifest before the Definitions are built: `ensure_manifest()`
-parses the project when the manifest is missing or under `dg dev` (no database needed). Nothing
-here runs at import.
+parses the project when the manifest is missing or older than a file of the project (so editing a
+model under `dg dev` is picked up, and `dg launch` does not parse an unchanged project again).
+Nothing here runs at import.
 """
 
 from __future__ import annotations
@@ -17,21 +18,55 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 MARTS_FOLDER = "marts"
 # dbt's profiles.yml reads the DuckDB file from this var, which every dbt call is given.
 DUCKDB_PATH_DBT_VAR = "flywheel_duckdb_path"
+# What the manifest is parsed from: a change to any file under these makes it stale.
+PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+PARSE_VARS = json.dumps({DUCKDB_PATH_DBT_VAR: ":memory:"})
+
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR,
+    profiles_dir=DBT_PROJECT_DIR,
+    # Parsing needs no database; one fixed profile keeps dbt's partial parsing valid between parses.
+    prepare_project_cli_args=["parse", "--quiet", "--vars", PARSE_VARS],
+)
+
+
+def metric_definitions_path() -> Path:
+    """The metric definitions: `dbt docs generate --static` of the project, one HTML file
+    documenting every model and column (types as the marts' contracts declare them), made with
+    the manifest, since they change only when the project does."""
+    return dbt_project.manifest_path.with_name("static_index.html")
 
 
 def prepare_manifest() -> Path:
-    """Parse the dbt project (no database needed) and return the manifest's path."""
+    """Parse the dbt project and write its metric definitions (no database needed); return the
+    manifest's path."""
+    from dagster_dbt import DbtCliResource
+
     dbt_project.preparer.prepare(dbt_project)
+    DbtCliResource(project_dir=dbt_project).cli(
+        ["docs", "generate", "--static", "--no-compile", "--empty-catalog", "--quiet", "--vars", PARSE_VARS],
+        target_path=dbt_project.target_path, manifest=dbt_project.manifest_path,
+    ).wait()
     return dbt_project.manifest_path
 
 
+def manifest_is_current(project_dir: Path = DBT_PROJECT_DIR, outputs: tuple[Path, ...] | None = None) -> bool:
+    """Whether the manifest and the metric definitions exist and are newer than every file they
+    are parsed from."""
+    outputs = outputs or (dbt_project.manifest_path, metric_definitions_path())
+    if not all(o.exists() for o in outputs):
+        return False
+    parsed = min(o.stat().st_mtime for o in outputs)
+    sources = [project_dir / name for name in PROJECT_SOURCES]
+    files = [p for source in sources if source.exists() for p in ([source] if source.is_file() else source.rglob("*"))]
+    return all(p.stat().st_mtime <= parsed for p in files if p.is_file())
+
+
 def ensure_manifest() -> Path:
-    """The manifest, parsed now when it is missing (or the project is being edited under `dg dev`)."""
-    if not dbt_project.manifest_path.exists():
+    """The manifest (and the metric definitions), made now when missing or stale."""
+    if not manifest_is_current():
         return prepare_manifest()
-    dbt_project.prepare_if_dev()
     return dbt_project.manifest_path
 
 
@@ -44,6 +79,15 @@ def published_marts(manifest_path: Path | None = None) -> tuple[str, ...]:
         node["name"] for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["fqn"][1:2] == [MARTS_FOLDER]
     ))
+
+
+def dbt_target_path(database: Path | str) -> Path:
+    """The dbt target folder of the runs on `database`, kept beside it (`data/flywheel.duckdb` →
+    `data/flywheel.dbt/`): each run's `run_results.json`, and dbt's partial-parse state, which
+    holds as long as the database and the vars stay the same (dbt parses the whole project again
+    when either changes), so a daily run does not parse the project from scratch."""
+    database = Path(database)
+    return database.with_name(f"{database.stem}.dbt")
 
 
 def dbt_vars(database: Path | str, overrides: dict | None = None) -> str:

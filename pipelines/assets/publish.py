@@ -1,26 +1,17 @@
 """The `publish` asset: the gated marts, exported for BI tools (see pipelines/publish.py)."""
 
-import tempfile
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from pipelines.assets.extract import DATA_ENGINEERING, DUCKDB_POOL
-from pipelines.dbt_project import dbt_project, dbt_vars
+from pipelines.dbt_project import dbt_project, metric_definitions_path
 from pipelines.exports import ExportDir
 from pipelines.publish import DATABASE_NAME, model_versions, publish
 from pipelines.run_summary import PREVIOUS, changes_markdown, flag_changes, newest_critical_flags, teams_preview
 from pipelines.warehouse import DuckDBWarehouse
 
 METRIC_DEFINITIONS = "metric_definitions.html"
-
-
-def metric_definitions(dbt: DbtCliResource, database: str, folder: Path) -> Path:
-    """`dbt docs generate --static`: one HTML file documenting every model and column."""
-    dbt.cli(["docs", "generate", "--static", "--vars", dbt_vars(database)], target_path=folder,
-            manifest=dbt_project.manifest_path).wait()
-    return folder / "static_index.html"
 
 
 def build_marts_export(marts: tuple[str, ...]) -> dg.AssetsDefinition:
@@ -40,31 +31,28 @@ def build_marts_export(marts: tuple[str, ...]) -> dg.AssetsDefinition:
         ),
     )
     def marts_export(
-        context: dg.AssetExecutionContext, duckdb: DuckDBWarehouse, dbt: DbtCliResource, exports: ExportDir
+        context: dg.AssetExecutionContext, duckdb: DuckDBWarehouse, exports: ExportDir
     ) -> dg.MaterializeResult:
-        return export_marts(context.run_id, list(marts), duckdb, dbt, exports)
+        return export_marts(context.run_id, list(marts), duckdb, exports)
 
     return marts_export
 
 
-def export_marts(
-    run_id: str, marts: list[str], duckdb: DuckDBWarehouse, dbt: DbtCliResource, exports: ExportDir
-) -> dg.MaterializeResult:
+def export_marts(run_id: str, marts: list[str], duckdb: DuckDBWarehouse, exports: ExportDir) -> dg.MaterializeResult:
     previous = exports.current / DATABASE_NAME
-    with tempfile.TemporaryDirectory() as scratch:
-        docs = metric_definitions(dbt, duckdb.database, Path(scratch))  # dbt opens the database: before we do
-        with duckdb.get_connection() as con:
-            if previous.exists():
-                con.execute(f"ATTACH '{previous.resolve()}' AS {PREVIOUS} (READ_ONLY)")
-            changes = flag_changes(con, previous.exists())
-            if previous.exists():
-                con.execute(f"DETACH {PREVIOUS}")
-            publication = publish(
-                con, marts, Path(exports.path), run_id,
-                model_versions(dbt_project.manifest_path, marts), {METRIC_DEFINITIONS: docs},
-                exports.personal_data,
-            )
-            teams, critical = teams_preview(con), newest_critical_flags(con)
+    docs = metric_definitions_path()
+    with duckdb.get_connection() as con:
+        if previous.exists():
+            con.execute(f"ATTACH '{previous.resolve()}' AS {PREVIOUS} (READ_ONLY)")
+        changes = flag_changes(con, previous.exists())
+        if previous.exists():
+            con.execute(f"DETACH {PREVIOUS}")
+        publication = publish(
+            con, marts, Path(exports.path), run_id,
+            model_versions(dbt_project.manifest_path, marts), {METRIC_DEFINITIONS: docs},
+            exports.personal_data,
+        )
+        teams, critical = teams_preview(con), newest_critical_flags(con)
     manifest = publication.manifest
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(exports.current)),

@@ -1,5 +1,7 @@
 """Fixtures that start the built-in sample org (real HTTPS on localhost) for integration tests."""
 
+import shutil
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -75,3 +77,34 @@ def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = No
         run_config=run_config,
         resources=defs.resources,
     )
+
+
+@dataclass(frozen=True)
+class GoodRun:
+    database: Path
+    exports: Path
+    result: object  # dg.ExecuteInProcessResult
+
+    def copy_to(self, folder: Path) -> tuple[Path, Path]:
+        """Its database and export folder, copied into `folder`, for a test that changes them."""
+        database, exports = folder / self.database.name, folder / self.exports.name
+        shutil.copy(self.database, database)
+        shutil.copytree(self.exports, exports, symlinks=True)  # `current` is a relative link
+        return database, exports
+
+
+@pytest.fixture(scope="session")
+def good_run(tmp_path_factory) -> GoodRun:
+    """One good run of the whole job on a small org (`SMALL`), shared read-only by the tests of a
+    worker. A test that goes on from it copies it (`copy_to`) and runs against a fresh `org`, which
+    holds the same records: the generator is deterministic."""
+    import dagster as dg
+
+    folder = tmp_path_factory.mktemp("good_run")
+    database, exports = folder / "flywheel.duckdb", folder / "exports"
+    with SampleOrg.from_generator(SMALL) as org, pytest.MonkeyPatch.context() as env:
+        env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
+        result = run_pipeline(org, database, exports)
+    assert result.success and dg.AssetKey(["publish", "marts_export"]) in {
+        e.asset_key for e in result.get_asset_materialization_events()}
+    return GoodRun(database, exports, result)

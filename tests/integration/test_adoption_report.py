@@ -1,7 +1,7 @@
 """The adoption report after a real run (sample org, dbt, gates, publish), read in headless Chromium.
 
-One module fixture runs the pipeline twice on a small org: a good run that publishes and writes
-the report, then a run that a gate stops. Every test reads what those two runs left.
+A module fixture takes the shared good run of the small org (it publishes and writes the report)
+and, on a copy of it, a run that a gate stops. Every test reads what those two runs left.
 """
 
 import html
@@ -33,22 +33,18 @@ def materialization(result: dg.ExecuteInProcessResult, key: dg.AssetKey):
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """(good run, report bytes after it, run stopped by a gate, report path, published DuckDB)."""
-    folder = tmp_path_factory.mktemp("report")
-    database, exports = folder / "flywheel.duckdb", folder / "exports"
+def runs(good_run, tmp_path_factory):
+    """(good run, report bytes after it, run stopped by a gate, report path, published DuckDB):
+    the shared good run, then, on a copy of it, a run that a gate stops."""
+    database, exports = good_run.copy_to(tmp_path_factory.mktemp("report"))
+    good = good_run.result
+    path = exports / Path(materialization(good, REPORT).metadata["path"].value).relative_to(good_run.exports)
+    good_bytes = path.read_bytes()
     with SampleOrg.from_generator(SMALL) as org, pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
-
-        def run() -> dg.ExecuteInProcessResult:
-            return run_pipeline(org, database, exports)
-
-        good = run()
-        path = Path(materialization(good, REPORT).metadata["path"].value)
-        good_bytes = path.read_bytes()
         org.store.upsert("Lead", [{"Id": "00Q-not-an-id", "LastName": "X", "Company": "Y",
                                    "Status": "Open - Not Contacted"}])
-        stopped = run()
+        stopped = run_pipeline(org, database, exports)
     return good, good_bytes, stopped, path, exports / "current" / DATABASE_NAME
 
 

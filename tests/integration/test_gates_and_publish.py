@@ -22,8 +22,10 @@ pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the f
 
 
 @pytest.fixture
-def pipeline(org, tmp_path, monkeypatch):
-    database, exports = tmp_path / "flywheel.duckdb", tmp_path / "exports"
+def pipeline(good_run, org, tmp_path, monkeypatch):
+    """A copy of the good run, and a run of the job on it against `org`, a fresh org holding the
+    same records."""
+    database, exports = good_run.copy_to(tmp_path)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
 
     def run(run_config: dict | None = None) -> dg.ExecuteInProcessResult:
@@ -55,10 +57,8 @@ def published(result) -> bool:
     return any(e.asset_key == dg.AssetKey(["publish", "marts_export"]) for e in result.get_asset_materialization_events())
 
 
-def test_a_good_run_publishes_everything_with_a_true_manifest(pipeline):
-    run, database, exports = pipeline
-    result = run()
-    assert result.success and published(result)
+def test_a_good_run_publishes_everything_with_a_true_manifest(good_run):
+    exports, result = good_run.exports, good_run.result
     manifest = orjson.loads((exports / "current" / "manifest.json").read_bytes())
     assert manifest["as_of_date"] == "2026-11-15"
     with duckdb.connect(str(exports / "current" / "flywheel_marts.duckdb"), read_only=True) as reader:
@@ -102,7 +102,6 @@ def test_a_good_run_publishes_everything_with_a_true_manifest(pipeline):
 )
 def test_bad_raw_rows_stop_the_run_before_anything_is_published(pipeline, org, bad_record, gate, says):
     run, _, exports = pipeline
-    assert run().success
     before = checksums(exports)
 
     org.store.upsert(*[bad_record[0], [bad_record[1]]])
@@ -132,16 +131,18 @@ def test_an_unknown_picklist_value_warns_and_the_run_goes_on(pipeline, org):
 def test_a_good_run_after_a_bad_one_publishes(pipeline, org):
     run, _, exports = pipeline
     org.store.upsert("Lead", [{"Id": "bad-id", "LastName": "X", "Company": "Y"}])
-    assert not published(run())
+    before = checksums(exports)
+    assert not published(run()) and checksums(exports) == before
     org.store.hard_delete("Lead", ["bad-id"])
     org.store.upsert("Lead", [{"Id": org.store.records("Lead")[0]["Id"], "Company": "Fixed Inc."}])
     result = run()
-    assert published(result) and (exports / "current" / "manifest.json").exists()
+    assert published(result)
+    manifest = orjson.loads((exports / "current" / "manifest.json").read_bytes())
+    assert manifest["run_id"] == result.run_id  # the good run's own publication, not the one before
 
 
 def test_inconsistent_marts_fail_their_cross_check(pipeline):
-    run, database, _ = pipeline
-    assert run().success
+    _, database, _ = pipeline
     with duckdb.connect(str(database)) as con:
         con.execute("UPDATE marts.team_adoption SET open_flags = open_flags + 1 "
                     "WHERE week_ending_on = (SELECT max(as_of_date) FROM marts.silent_non_use)")
@@ -156,7 +157,6 @@ def test_inconsistent_marts_fail_their_cross_check(pipeline):
 
 def test_a_reader_holding_the_published_database_open_does_not_block_a_run(pipeline, org):
     run, _, exports = pipeline
-    assert run().success
     with duckdb.connect(str(exports / "current" / "flywheel_marts.duckdb"), read_only=True) as reader:
         before = reader.execute("SELECT count(*) FROM marts.user_adoption_daily").fetchone()[0]
         org.store.upsert("Lead", [{"Id": org.store.records("Lead")[0]["Id"], "Company": "Changed"}])
@@ -170,7 +170,6 @@ def test_a_reader_holding_the_published_database_open_does_not_block_a_run(pipel
 
 def test_a_record_repeated_across_pages_fails_the_raw_gate(pipeline, org):
     run, _, exports = pipeline
-    assert run().success
     before = checksums(exports)
     org.faults.repeat_record_across_pages("Task")
     org.store.upsert("Task", [{"Id": r["Id"], "Subject": "Edited"} for r in org.store.records("Task")[:500]])
@@ -182,7 +181,6 @@ def test_a_record_repeated_across_pages_fails_the_raw_gate(pipeline, org):
 
 def test_a_value_of_the_wrong_type_stops_the_sync_with_a_clear_error(pipeline, org):
     run, database, exports = pipeline
-    assert run().success
     before = checksums(exports)
     org.faults.wrong_value("Opportunity", "Amount", "a lot")
     org.store.upsert("Opportunity", [{"Id": org.store.records("Opportunity")[0]["Id"], "Name": "Edited"}])
@@ -200,9 +198,9 @@ def export_metadata(result) -> dict:
     return event.materialization.metadata
 
 
-def test_run_metadata_says_which_flags_opened_and_closed_since_the_last_publication(pipeline):
+def test_run_metadata_says_which_flags_opened_and_closed_since_the_last_publication(good_run, pipeline):
     run, database, _ = pipeline
-    first = export_metadata(run())
+    first = export_metadata(good_run.result)  # the first publication
     with duckdb.connect(str(database), read_only=True) as con:
         flags = con.execute("SELECT count(*) FROM marts.silent_non_use").fetchone()[0]
     assert flags > 0 and first["flags_opened"].value == flags and first["flags_closed"].value == 0

@@ -104,7 +104,6 @@ def kill_a_sync(org, database, delay: float) -> str:
 @pytest.mark.slow
 def test_a_month_of_daily_runs(tmp_path, monkeypatch):
     database, exports = tmp_path / "flywheel.duckdb", tmp_path / "exports"
-    monkeypatch.setenv("FLYWHEEL_DUCKDB_PATH", str(database))
     rng = random.Random(11)
     log = []
     with SampleOrg.from_generator(SMALL) as org:
@@ -146,7 +145,6 @@ def test_a_month_of_daily_runs(tmp_path, monkeypatch):
         print("\n".join(log))
         # the month of runs lands what one clean first load of the final org lands, flags included
         clean = tmp_path / "clean.duckdb"
-        monkeypatch.setenv("FLYWHEEL_DUCKDB_PATH", str(clean))
         assert run_pipeline(org, clean, tmp_path / "clean_exports").success
         assert flags(database) == flags(clean)
         with duckdb.connect(str(database), read_only=True) as con:
