@@ -1,29 +1,12 @@
 """The sample org's Composite resource, over real HTTPS: one API call, answers as the requests alone."""
 
-from datetime import date
 from urllib.parse import quote
 
 import pytest
 
-from pipelines.sample_org.generator import GeneratorConfig
-from pipelines.sample_org.org import SampleOrg
+from org_api import DATA, api, org  # noqa: F401 (fixtures)
 
-DATA = "/services/data/v59.0"
 TASKS = "SELECT Id, Subject, Status, Owner.Name FROM Task ORDER BY Id"  # 1,351 rows with the deleted ones
-
-
-@pytest.fixture
-def org():
-    with SampleOrg.from_generator(GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))) as org:
-        yield org
-
-
-@pytest.fixture
-def api(org):
-    """`api(method, path, **kwargs)`: a `requests` call to the org with a valid access token."""
-    session = org.client_session()
-    session.headers["Authorization"] = f"Bearer {org.issue_token()}"
-    return lambda method, path, **kwargs: session.request(method, org.url + path, **kwargs)
 
 
 def composite(api, *subrequests, **options):

@@ -2,31 +2,14 @@
 target one subrequest of a Composite call; over real HTTPS."""
 
 import time
-from datetime import date
 
 import pytest
 import requests
+from org_api import DATA, api, org  # noqa: F401 (fixtures)
 
-from pipelines.sample_org.generator import GeneratorConfig
-from pipelines.sample_org.org import SampleOrg
-
-DATA = "/services/data/v59.0"
 TASKS = "SELECT Id FROM Task ORDER BY Id"
 BATCH = {"Sforce-Query-Options": "batchSize=500"}
 INVALID = [{"errorCode": "INVALID_QUERY_LOCATOR", "message": "invalid query locator"}]
-
-
-@pytest.fixture
-def org():
-    with SampleOrg.from_generator(GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))) as org:
-        yield org
-
-
-@pytest.fixture
-def api(org):
-    session = org.client_session()
-    session.headers["Authorization"] = f"Bearer {org.issue_token()}"
-    return lambda method, path, **kwargs: session.request(method, org.url + path, **kwargs)
 
 
 def first_page(api):
