@@ -8,8 +8,6 @@ settings, the tests with their own. Nothing is built, read or started at import.
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
-
 from pipelines.alerts.sensors import ALERT_SENSORS
 from pipelines.assets.absences import build_absences_file
 from pipelines.assets.checks import build_quality_checks
@@ -18,7 +16,7 @@ from pipelines.assets.models import build_adoption_models
 from pipelines.assets.publish import build_marts_export
 from pipelines.assets.quality import build_data_docs
 from pipelines.assets.report import adoption_report
-from pipelines.dbt_project import dbt_project, ensure_manifest, published_marts
+from pipelines.dbt_project import dbt_cli, ensure_manifest, published_marts
 from pipelines.exports import ExportDir
 from pipelines.salesforce.resource import SalesforceOrg, salesforce_resource_from_env
 from pipelines.sample_org.resource import SampleOrgResource
@@ -39,7 +37,7 @@ def resources(settings: Settings, salesforce: SalesforceOrg | None = None) -> di
     return {
         "salesforce": salesforce or salesforce_org(settings),
         "duckdb": DuckDBWarehouse(database=str(settings.duckdb_path)),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": dbt_cli(),
         "exports": ExportDir(path=str(settings.export_dir), personal_data=settings.export_personal_data),
     }
 

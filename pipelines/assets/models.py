@@ -5,10 +5,10 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
 from pipelines.assets.extract import DUCKDB_POOL, REVOPS
-from pipelines.dbt_project import dbt_project, dbt_target_path, dbt_vars
+from pipelines.dbt_project import FlywheelDbtCli, dbt_project, dbt_target_path, dbt_vars
 from pipelines.dbt_vars import checked_vars, declared_vars
 from pipelines.warehouse import DuckDBWarehouse, table_metadata
 
@@ -57,7 +57,7 @@ def build_adoption_models(manifest_path: Path) -> dg.AssetsDefinition:
         dagster_dbt_translator=FlywheelTranslator(),
         pool=DUCKDB_POOL,
     )
-    def adoption_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBWarehouse,
+    def adoption_models(context: dg.AssetExecutionContext, dbt: FlywheelDbtCli, duckdb: DuckDBWarehouse,
                         config: DbtVarsConfig):
         overrides = checked_vars(config.vars, declared_vars(dbt_project.project_dir / "dbt_project.yml"))
         # Unit tests check the SQL of the rules against fixed inputs: they run in development and

@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.assets.extract import DATA_ENGINEERING
 from pipelines.exports import ExportDir
-from pipelines.quality.gx_gate import latest_statuses
+from pipelines.quality.gx_gate import build_index, latest_statuses
 
 
 def build_data_docs(marts: tuple[str, ...]) -> dg.AssetsDefinition:
@@ -19,12 +19,14 @@ def build_data_docs(marts: tuple[str, ...]) -> dg.AssetsDefinition:
         description=(
             "Great Expectations Data Docs under FLYWHEEL_EXPORT_DIR/data_docs: every gate's validations "
             "(raw rows and marts), failed ones included; its metadata lists each suite's newest result. "
-            "Runs after the marts' blocking gates passed; a failed gate's page is in the Data Docs anyway."
+            "Renders the Data Docs index after the marts' blocking gates passed (a gate that fails renders "
+            "it itself, so its page is listed there although the run stops)."
         ),
     )
 
 
 def data_docs(exports: ExportDir) -> dg.MaterializeResult:
+    build_index(exports.data_docs)
     statuses = latest_statuses(exports.data_docs)
     table = "\n".join(
         ["| suite | newest validation | result | failed / evaluated |", "| --- | --- | --- | --- |"]

@@ -16,7 +16,7 @@ import duckdb
 
 from pipelines.extract import raw_store
 from pipelines.quality.cross_checks import run_cross_checks
-from pipelines.quality.gx_gate import DataDocs, Failure, GateResult, load_suite, suite_columns, validate
+from pipelines.quality.gx_gate import DataDocs, Failure, GateResult, build_index, load_suite, suite_columns, validate
 from pipelines.salesforce.objects import ObjectSpec
 
 MART_IDS = {"user_adoption_daily": "user_id", "user_adoption_scorecard": "user_id", "silent_non_use": "user_id",
@@ -58,7 +58,7 @@ def raw_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, sp
             "timestamps_not_in_the_future", spec.watermark_field, "error",
             f"{future_rows} rows dated after {now:%Y-%m-%d %H:%M} UTC (e.g. {future_example})", future_ids,
         ))
-    return result
+    return indexed_if_failed(result, docs)
 
 
 def mart_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, mart: str) -> GateResult:
@@ -74,4 +74,12 @@ def mart_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, m
                 check.name, "", "error", f"{len(rows)} rows break it: {check.description} ({rows[0][1]})",
                 [str(r[0]) for r in rows[:5]],
             ))
+    return indexed_if_failed(result, docs)
+
+
+def indexed_if_failed(result: GateResult, docs: DataDocs | None) -> GateResult:
+    """A failed gate renders the Data Docs index now: the run stops here, before the Data Docs
+    asset renders it."""
+    if result.failures and docs is not None:
+        build_index(docs)
     return result

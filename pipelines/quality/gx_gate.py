@@ -6,7 +6,10 @@ what comes after (a failure of severity "error" here), `warning` is reported and
 
 With a `DataDocs` location, every validation result is kept in a file store and rendered into a
 Data Docs site (one page per validation, an index of all of them); the newest `KEEP_RESULTS`
-results of each suite are kept.
+results of each suite are kept. The index lists every kept result, so it grows with the days:
+`validate` renders only its own pages, and the index is rendered by `build_index`, once a run
+(the Data Docs asset) and by a gate that fails (so that its page is reachable from the index
+when the run stops there).
 """
 
 from __future__ import annotations
@@ -105,7 +108,8 @@ def _context(docs: DataDocs | None) -> Any:
 
 
 def _publish_docs(context: Any, suite_name: str) -> None:
-    """Render the newest result of `suite_name` and the index; forget its results beyond KEEP_RESULTS."""
+    """Render the newest result of `suite_name` and its suite page (not the index); forget its
+    results beyond KEEP_RESULTS."""
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
     store = context.validation_results_store
@@ -116,8 +120,21 @@ def _publish_docs(context: Any, suite_name: str) -> None:
     for old in keys[:-KEEP_RESULTS]:
         store.remove_key(old)
     context.build_data_docs(
-        site_names=[DOCS_SITE], resource_identifiers=[keys[-1], ExpectationSuiteIdentifier(name=suite_name)]
+        site_names=[DOCS_SITE], resource_identifiers=[keys[-1], ExpectationSuiteIdentifier(name=suite_name)],
+        build_index=False,
     )
+
+
+def build_index(docs: DataDocs) -> None:
+    """Render the Data Docs index of every kept validation result (GX renders the index together
+    with some page: the newest result's, rendered again)."""
+    if not docs.store.exists():
+        return
+    context = _context(docs)
+    keys = context.validation_results_store.list_keys()
+    if keys:
+        newest = max(keys, key=lambda k: k.run_id.run_time)
+        context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[newest], build_index=True)
 
 
 def validate(frame: Any, suite: dict[str, Any], id_column: str | None, docs: DataDocs | None = None) -> GateResult:

@@ -1,10 +1,9 @@
 """Run config on the dbt step: an unknown var stops the step before dbt runs, naming the known ones."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from pipelines.assets.models import build_adoption_models
-from pipelines.dbt_project import dbt_project
+from pipelines.dbt_project import dbt_cli, dbt_project
 from pipelines.warehouse import DuckDBWarehouse
 
 
@@ -12,7 +11,7 @@ def test_an_unknown_var_in_run_config_is_refused(tmp_path):
     result = dg.materialize(
         [build_adoption_models(dbt_project.manifest_path)],
         instance=dg.DagsterInstance.ephemeral(),
-        resources={"dbt": DbtCliResource(project_dir=dbt_project),
+        resources={"dbt": dbt_cli(),
                    "duckdb": DuckDBWarehouse(database=str(tmp_path / "f.duckdb"))},
         run_config={"ops": {"adoption_models": {"config": {"vars": {"dormant_dayz": 21}}}}},
         raise_on_error=False,

@@ -114,6 +114,9 @@ def test_bad_raw_rows_stop_the_run_before_anything_is_published(pipeline, org, b
     if says.startswith("expect_"):  # a GX expectation: its Data Docs page shows the failure
         pages = sorted((exports / "data_docs" / "validations" / gate).rglob("*.html"))
         assert [docs_status(p) for p in pages] == ["Succeeded", "Failed"]
+        # the run stopped before the Data Docs asset: the failed gate put its page in the index
+        index = (exports / "data_docs" / "index.html").read_text()
+        assert pages[-1].relative_to(exports / "data_docs").as_posix() in index
     assert not published(result)
     assert checksums(exports) == before  # the last good publication, untouched
 
