@@ -38,6 +38,9 @@ class ReportData:
     """`login_date`, `interactive`, `other_successful`, `failed` over the whole history."""
     logins_by_app: pd.DataFrame
     """Logins by `application` and `platform` in the login window, most first."""
+    away: pd.DataFrame
+    """Who is away on the as-of date (user_absences' current spans): `user_name`, `team`,
+    `start_on`, `returns_on`, `sources`, by team and name."""
 
 
 def login_window_start(as_of: dt.date) -> dt.date:
@@ -109,10 +112,21 @@ def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
             con,
             "SELECT s.user_id, s.user_name, s.manager_id, "
             f"CASE WHEN s.manager_id IS NULL THEN '{NO_MANAGER}' ELSE coalesce(t.manager_name, s.manager_id) END AS team, "
-            "s.flag, s.severity, s.metric_value, s.threshold, s.evidence, s.first_flagged_on "
+            "s.flag, s.severity, s.metric_value, s.threshold, s.evidence, s.first_flagged_on, a.returns_on "
             "FROM marts.silent_non_use s "
             "LEFT JOIN marts.team_adoption t ON t.manager_id IS NOT DISTINCT FROM s.manager_id AND t.week_ending_on = ? "
+            "LEFT JOIN marts.user_absences a ON a.user_id = s.user_id AND a.is_current "
             f"ORDER BY team, {severity_rank}, s.user_name, s.flag",
+            [as_of],
+        ),
+        away=_frame(
+            con,
+            "SELECT a.user_id, a.user_name, "
+            f"CASE WHEN a.manager_id IS NULL THEN '{NO_MANAGER}' ELSE coalesce(t.manager_name, a.manager_id) END AS team, "
+            "a.start_on, a.returns_on, a.sources "
+            "FROM marts.user_absences a "
+            "LEFT JOIN marts.team_adoption t ON t.manager_id IS NOT DISTINCT FROM a.manager_id AND t.week_ending_on = ? "
+            "WHERE a.is_current ORDER BY team, a.user_name",
             [as_of],
         ),
         flag_deals=_frame(

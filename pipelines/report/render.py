@@ -160,6 +160,7 @@ def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.d
         tiles=headline(data),
         teams=records(data.teams),
         groups=flag_groups(data.flags, data.flag_deals),
+        away=records(data.away),
         flag_labels=FLAG_LABELS,
         severity_labels=SEVERITY_LABELS,
         tier_labels=TIER_LABELS,

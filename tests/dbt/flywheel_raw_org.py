@@ -42,10 +42,16 @@ U = {
     "integration": "005000000000INT",
     "new_hire": "005000000000NEW",
     "inactive": "005000000000INA",
+    "back_from_leave": "005000000000BFL",
+    "away_today": "005000000000AWY",
 }
 
-# An HR export of leave: the healthy rep's summer holiday, and a line naming no one (skipped).
-ABSENCES_FILE = f"user,start_date,end_date,reason\n{U['healthy']},2026-08-03,2026-08-07,holiday\nghost@nowhere.example,2026-08-03,2026-08-04,\n"
+# An HR export of leave: the healthy rep's summer holiday, three weeks away for the rep just back
+# (by username), and a line naming no one (skipped).
+ABSENCES_FILE = (
+    f"user,start_date,end_date,reason\n{U['healthy']},2026-08-03,2026-08-07,holiday\n"
+    "back_from_leave@example.com,2026-10-21,2026-11-10,parental leave\nghost@nowhere.example,2026-08-03,2026-08-04,\n"
+)
 
 # The (user, flag) pairs `marts.silent_non_use` must hold, and nothing else.
 EXPECTED_FLAGS = {
@@ -121,6 +127,15 @@ class Org:
             "OwnerId": U[key], "IsArchived": False, "ShowAs": "Busy", **self._audit(key, at),
         })
 
+    def out_of_office(self, key, start, end, *, created):
+        """An Event marking time away, as Outlook or the calendar writes it: not work logged."""
+        self.rows["Event"].append({
+            "Id": self.new_id("00U"), "Subject": "Out of office", "StartDateTime": start, "EndDateTime": end,
+            "ActivityDateTime": start, "ActivityDate": start.date(),
+            "DurationInMinutes": int((end - start).total_seconds() // 60), "OwnerId": U[key], "IsArchived": False,
+            "ShowAs": "OutOfOffice", **self._audit(key, created),
+        })
+
     def lead(self, key, at, *, status="Open - Not Contacted", converted_to=None, converted_on=None):
         lead_id = self.new_id("00Q")
         self.rows["Lead"].append({
@@ -167,7 +182,8 @@ class Org:
 def build_org() -> Org:
     org = Org()
     reps = ["healthy", "dormant", "login_only", "unlogged_leads", "deal_logged_at_close",
-            "neglected_leads", "stale_pipeline", "declining_usage", "batch_entry", "new_hire"]
+            "neglected_leads", "stale_pipeline", "declining_usage", "batch_entry", "new_hire",
+            "back_from_leave", "away_today"]
     org.user("manager", "Mia Manager", role="Sales Manager")
     for key in reps:
         # the login-only rep has no ManagerId (like the manager at the top): flagged, in no manager's team
@@ -268,6 +284,16 @@ def build_org() -> Org:
             org.task("integration", _at(d, 2, 0, 5 * i))
     org.login("integration", _at(AS_OF, 2, 30), login_type="Other Apex API", application="Data Loader",
               status="Invalid Password")
+
+    # back_from_leave: worked every weekday until 2026-10-20, then three weeks away (the absences
+    # file: 2026-10-21 … 2026-11-10) and no login since: 26 days, but 5 present days. Not dormant,
+    # and with 5 present days of the last 14 too few to judge a decline.
+    org.work("back_from_leave", START, date(2026, 10, 20))
+    # away_today: worked every weekday until Friday 2026-10-23; an Out of Office event from Monday
+    # 2026-10-26 up to midnight starting 2026-11-21 (back that day). 23 days without a login, 2 present.
+    org.work("away_today", START, date(2026, 10, 23))
+    org.out_of_office("away_today", _at(date(2026, 10, 26), 0), _at(date(2026, 11, 21), 0),
+                      created=_at(date(2026, 10, 23), 16))
 
     # new_hire: created 10 days before as-of, logs in every day, records nothing yet: no flag.
     org.work("new_hire", date(2026, 11, 5), AS_OF, record=False, weekdays_only=False)

@@ -31,7 +31,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 # the contract's marts (docs/metrics.md, "Marts"), against which the manifest's folder is held
 MARTS = {
     "user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
-    "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities", "excluded_users",
+    "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities", "excluded_users", "user_absences",
 }
 
 
@@ -130,13 +130,36 @@ def test_users_without_a_manager_form_one_team_holding_their_flags(built):
 
 def test_events_carry_show_as(built):
     database, _ = built
-    assert query(database, "select distinct show_as from staging.stg_salesforce__events") == [("Busy",)]
+    assert query(database, "select distinct show_as from staging.stg_salesforce__events order by 1") == [
+        ("Busy",), ("OutOfOffice",)]
 
 
 def test_the_absences_file_reaches_dbt(built):
     database, _ = built
-    assert query(database, "select user_id, start_date, end_date, reason, source from staging.stg_absences__file") == [
-        (U["healthy"], date(2026, 8, 3), date(2026, 8, 7), "holiday", "absences_file")]
+    assert query(database, "select user_id, start_date, end_date, reason, source from staging.stg_absences__file "
+                           "order by start_date") == [
+        (U["healthy"], date(2026, 8, 3), date(2026, 8, 7), "holiday", "absences_file"),
+        (U["back_from_leave"], date(2026, 10, 21), date(2026, 11, 10), "parental leave", "absences_file")]
+
+
+def test_days_away_are_not_counted_against_anyone(built):
+    """Both people away would be dormant (26 and 23 days without a login) and declining if days
+    away counted; neither is flagged (EXPECTED_FLAGS holds exactly), and the evidence says why."""
+    database, _ = built
+    dormant = dict(query(database, "select user_id, evidence from intermediate.int_flag_dormant "
+                                   f"where evaluated_on = date '{AS_OF}'"))
+    assert dormant[U["back_from_leave"]] == "no interactive login in the last 5 present days (last on 2026-10-20; 21 days away not counted)"
+    assert dormant[U["away_today"]] == "no interactive login in the last 2 present days (last on 2026-10-23; 21 days away not counted)"
+    assert query(database, "select user_id, start_on, end_on, days_away, returns_on, is_current, sources "
+                           "from marts.user_absences order by start_on") == [
+        (U["healthy"], date(2026, 8, 3), date(2026, 8, 7), 5, date(2026, 8, 8), False, "absences_file"),
+        (U["back_from_leave"], date(2026, 10, 21), date(2026, 11, 10), 21, date(2026, 11, 11), False, "absences_file"),
+        (U["away_today"], date(2026, 10, 26), date(2026, 11, 20), 26, date(2026, 11, 21), True, "out_of_office_event")]
+    on_leave = dict(query(database, "select user_id, is_on_leave from marts.user_adoption_scorecard where is_current_week"))
+    assert on_leave[U["away_today"]] and not on_leave[U["back_from_leave"]] and not on_leave[U["healthy"]]
+    # the Out of Office event is not a record the user logged
+    assert query(database, f"select sum(records_created) from marts.user_adoption_daily where user_id = '{U['away_today']}' "
+                           "and activity_date = date '2026-10-23'") == [(1,)]
 
 
 def test_scorecard_tiers(built):

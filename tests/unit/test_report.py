@@ -47,6 +47,10 @@ CREATE TABLE marts.unlogged_opportunities AS SELECT * FROM (VALUES
     ('u2', 'Deal B', 'Closed Won', 2000.0, DATE '2026-10-02', DATE '2026-10-03', 'created 1 day before close', true, true)
 ) t(owner_id, opportunity_name, stage_name, amount, created_on, close_date, reason,
     is_behind_unlogged_leads, is_behind_deal_logged_at_close);
+CREATE TABLE marts.user_absences AS SELECT * FROM (VALUES
+    ('u5', 'Cy Cole', NULL, DATE '2026-11-10', DATE '2026-11-30', 21, DATE '2026-12-01', true, 'absences_file'),
+    ('u2', 'Zoe Young', 'm1', DATE '2026-10-01', DATE '2026-10-03', 3, DATE '2026-10-04', false, 'out_of_office_event')
+) t(user_id, user_name, manager_id, start_on, end_on, days_away, returns_on, is_current, sources);
 CREATE TABLE marts.login_activity_daily AS SELECT * FROM (VALUES
     (DATE '2026-11-03', 'Browser', 'Mac OSX', 10, 9, 8, 1),
     (DATE '2026-11-03', 'Salesforce for Outlook', '(none)', 5, 5, 0, 0),
@@ -173,6 +177,15 @@ def test_the_page_says_when_and_holds_every_chart_and_list(page, data):
     assert "Logged in on 19 of the last 28 days and recorded nothing" in page  # evidence as a sentence
     assert "The 2 deals behind it" in page and "Deal B" in page
     assert "Mateo Evans&#39;s team" in page and "Without a manager" in page
+
+
+def test_who_is_away_today_is_listed_with_the_return_date_and_marked_in_the_silent_list(page, data):
+    assert data.away[["user_name", "team"]].values.tolist() == [["Cy Cole", NO_MANAGER]]  # Zoe Young is back
+    assert dict(zip(data.flags["user_name"], data.flags["returns_on"].notna())) == {
+        "Bo Berg": False, "Ana <i>Alvarez</i>": False, "Zoe Young": False, "Cy Cole": True}
+    away = page[page.index('id="away"'):page.index('id="silent"')]
+    assert "Cy Cole" in away and "1 Dec 2026" in away and "Zoe Young" not in away
+    assert page.count("on leave · back 1 Dec 2026") == 1
 
 
 def test_the_team_of_users_without_a_manager_is_listed_with_its_flags(page, data):

@@ -21,8 +21,10 @@ tasks as (
 ),
 
 events as (
+    -- an Event shown as Out of Office marks time away (int_absence_spans), not work logged
     select event_id as record_id, 'event' as record_type, created_by_id as user_id, created_at
     from {{ ref('stg_salesforce__events') }}
+    where coalesce(show_as, '') <> 'OutOfOffice'
 ),
 
 stage_changes as (

@@ -1,5 +1,6 @@
 -- Weekly status per measured user (user x week, weeks ending on the as-of date's weekday):
--- the 0-100 adoption score, its tier, the five parts and the change since last week.
+-- the 0-100 adoption score, its tier, the five parts and the change since last week, and
+-- whether the user is away (on leave) on the week's last day.
 with
 
 scores as (
@@ -11,6 +12,12 @@ scores as (
 users as (
 
     select * from {{ ref('int_users') }}
+
+),
+
+absence_days as (
+
+    select * from {{ ref('int_user_absence_days') }}
 
 )
 
@@ -43,6 +50,10 @@ select
     scores.deals,
     scores.timely_deals,
     scores.is_weekly_active,
-    scores.is_as_of_date as is_current_week
+    scores.is_as_of_date as is_current_week,
+    -- away on the week's last day (the as-of date, for the current week)
+    absence_days.date_day is not null as is_on_leave
 from scores
 inner join users on scores.user_id = users.user_id
+left join absence_days
+    on scores.user_id = absence_days.user_id and scores.evaluated_on = absence_days.date_day

@@ -1,6 +1,8 @@
--- Flag `dormant` (critical): no interactive login in the last `dormant_days` (14) days, or never,
--- for a user past onboarding. metric_value = days since the last interactive login (or, if none
--- ever, days since the account was created); it holds from `dormant_days` on.
+-- Flag `dormant` (critical): no interactive login in the last `dormant_days` (14) present days
+-- counted back from the evaluation date (absence days, int_user_absence_days, are skipped, not
+-- counted), or never, for a user past onboarding. metric_value = present days since the last
+-- interactive login (or, if none ever, since the account was created); it holds from
+-- `dormant_days` on.
 with
 
 user_dates as (
@@ -12,6 +14,12 @@ user_dates as (
 daily as (
 
     select * from {{ ref('int_user_daily_activity') }}
+
+),
+
+absence_days as (
+
+    select * from {{ ref('int_user_absence_days') }}
 
 ),
 
@@ -29,6 +37,25 @@ last_login as (
 
 ),
 
+away as (
+
+    -- absence days after the last interactive login (after creation, if none) up to the date
+    select
+        last_login.user_id,
+        last_login.evaluated_on,
+        count(absence_days.date_day) as days_away
+    from last_login
+    inner join user_dates
+        on user_dates.user_id = last_login.user_id
+        and user_dates.evaluated_on = last_login.evaluated_on
+    inner join absence_days
+        on absence_days.user_id = last_login.user_id
+        and absence_days.date_day <= last_login.evaluated_on
+        and absence_days.date_day > coalesce(last_login.last_interactive_login_on, user_dates.created_on)
+    group by last_login.user_id, last_login.evaluated_on
+
+),
+
 measured as (
 
     select
@@ -36,12 +63,18 @@ measured as (
         user_dates.evaluated_on,
         user_dates.is_flaggable,
         last_login.last_interactive_login_on,
-        {{ flywheel.days_between('last_login.last_interactive_login_on', 'user_dates.evaluated_on') }} as days_since_last_login,
-        {{ flywheel.days_between('user_dates.created_on', 'user_dates.evaluated_on') }} as days_since_created
+        coalesce(away.days_away, 0) as days_away,
+        {{ flywheel.days_between('last_login.last_interactive_login_on', 'user_dates.evaluated_on') }}
+            - coalesce(away.days_away, 0) as present_days_since_last_login,
+        {{ flywheel.days_between('user_dates.created_on', 'user_dates.evaluated_on') }}
+            - coalesce(away.days_away, 0) as present_days_since_created
     from user_dates
     inner join last_login
         on user_dates.user_id = last_login.user_id
         and user_dates.evaluated_on = last_login.evaluated_on
+    left join away
+        on user_dates.user_id = away.user_id
+        and user_dates.evaluated_on = away.evaluated_on
 
 )
 
@@ -53,16 +86,23 @@ select
     is_flaggable,
     is_flaggable and (
         last_interactive_login_on is null
-        or days_since_last_login >= {{ var('dormant_days') }}
+        or present_days_since_last_login >= {{ var('dormant_days') }}
     ) as is_flagged,
-    cast(coalesce(days_since_last_login, days_since_created) as {{ flywheel.type_double() }}) as metric_value,
+    cast(coalesce(present_days_since_last_login, present_days_since_created) as {{ flywheel.type_double() }}) as metric_value,
     cast({{ var('dormant_days') }} as {{ flywheel.type_double() }}) as threshold,
     case
         when last_interactive_login_on is null then {{ dbt.concat([
             "'has never logged in interactively (account created '",
-            flywheel.as_text('days_since_created'), "' days ago)'"]) }}
+            flywheel.as_text('present_days_since_created'), "case when days_away > 0 then ' present' else '' end",
+            "' days ago'", "case when days_away > 0 then " ~ dbt.concat([
+                "', not counting '", flywheel.as_text('days_away'), "' days away'"]) ~ " else '' end",
+            "')'"]) }}
         else {{ dbt.concat([
-            "'no interactive login in the last '", flywheel.as_text('days_since_last_login'),
-            "' days (last on '", flywheel.as_text('last_interactive_login_on'), "')'"]) }}
+            "'no interactive login in the last '", flywheel.as_text('present_days_since_last_login'),
+            "case when days_away > 0 then ' present' else '' end",
+            "' days (last on '", flywheel.as_text('last_interactive_login_on'),
+            "case when days_away > 0 then " ~ dbt.concat([
+                "'; '", flywheel.as_text('days_away'), "' days away not counted'"]) ~ " else '' end",
+            "')'"]) }}
     end as evidence
 from measured

@@ -14,6 +14,12 @@ daily as (
 
 ),
 
+absence_days as (
+
+    select * from {{ ref('int_user_absence_days') }}
+
+),
+
 opportunities as (
 
     select * from {{ ref('int_opportunity_trail') }}
@@ -26,7 +32,8 @@ usage_window as (
         user_dates.user_id,
         user_dates.evaluated_on,
         coalesce(sum(daily.login_days), 0) as login_days,
-        coalesce(sum(case when daily.is_working_day then 1 else 0 end), 0) as working_days,
+        -- present working days: a working day away (int_user_absence_days) is not expected to hold a login
+        coalesce(sum(case when daily.is_working_day and absence_days.date_day is null then 1 else 0 end), 0) as working_days,
         coalesce(sum(daily.records_created), 0) as records_created,
         coalesce(sum(daily.tasks_logged + daily.events_logged), 0) as activities_logged,
         -- weekly active: an interactive login in the 7 days ending on the date
@@ -35,6 +42,8 @@ usage_window as (
     left join daily
         on daily.user_id = user_dates.user_id
         and daily.date_day between user_dates.window_start_on and user_dates.evaluated_on
+    left join absence_days
+        on absence_days.user_id = daily.user_id and absence_days.date_day = daily.date_day
     group by user_dates.user_id, user_dates.evaluated_on
 
 ),
