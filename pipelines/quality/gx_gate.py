@@ -146,8 +146,6 @@ def validate(frame: Any, suite: dict[str, Any], id_column: str | None, docs: Dat
     from great_expectations.expectations.metadata_types import FailureSeverity
 
     result = GateResult(table=suite["name"], rows=len(frame))
-    if frame.empty:
-        return result
     context = _context(docs)
     batch = (
         context.data_sources.add_pandas("flywheel")

@@ -72,6 +72,7 @@ class _Person:
     p_login: float
     rates: tuple[float, float, float, float]  # leads, opportunities, tasks, events per login day
     outlook: bool = False
+    away: tuple[int, int] | None = None  # first and last day index away (the last may lie after the history)
     leads: list[tuple[int, str]] = field(default_factory=list)  # (created ms, id) task targets
     opps: list[tuple[int, str, str]] = field(default_factory=list)  # (created ms, id, account id)
 
@@ -133,6 +134,11 @@ class _Builder:
         for person in self.people:
             self._logins(person)
             self._records(person)
+        # planted after everyone else, so the rest of the org is the same with them as without
+        for person in self._people_away():
+            self._logins(person)
+            self._records(person)
+            self._out_of_office(person)
         return GeneratedOrg(self.c, self._tables(), self._ground_truth())
 
     def _reference_data(self) -> None:
@@ -221,6 +227,33 @@ class _Builder:
         })
         return person
 
+    def _people_away(self) -> list[_Person]:
+        """Two healthy reps whose time away is an Out of Office event (personas.py): one away on
+        the last day, 16 days so far and 10 to come; one back 4 days ago after three weeks away."""
+        managers = [p for p in self.people if p.role == "manager"]
+        if sum(p.role == "rep" for p in self.people) < 10:
+            return []
+        spans = {"on_leave": (self.d - 16, self.d + 9), "back_from_leave": (self.d - 25, self.d - 5)}
+        people = []
+        for i, (persona, span) in enumerate(spans.items()):
+            person = self._person("rep", persona, managers[i % len(managers)].id)
+            person.away = span
+            people.append(person)
+        return people
+
+    def _out_of_office(self, p: _Person) -> None:
+        """The calendar entry of `p.away`: from midnight of its first day to midnight after its
+        last, created three days before."""
+        first, last = p.away
+        start, end, created = self.ms(first, 0), self.ms(last + 1, 0), self.ms(first - 3, 10)
+        self.cols.add("Event", {
+            "Subject": "Out of office", "StartDateTime": start, "EndDateTime": end, "ActivityDateTime": start,
+            "ActivityDate": self.date_of(start), "DurationInMinutes": (end - start) // 60_000, "WhoId": None,
+            "WhatId": None, "AccountId": None, "OwnerId": p.id, "CreatedById": p.id, "IsArchived": False,
+            "ShowAs": "OutOfOffice", "CreatedDate": created, "LastModifiedDate": created, "SystemModstamp": created,
+            "IsDeleted": False,
+        })
+
     # --- logins -----------------------------------------------------------------------------
     def _logins(self, p: _Person) -> None:
         rng, d = self.rng, self.d
@@ -251,6 +284,8 @@ class _Builder:
                 interactive[rng.choice(late, size=min(2, len(late)), replace=False)] = True
             if p.persona == "login_only" or p.role == "inactive":
                 interactive &= days <= p.active_until
+            if p.away:  # no login while away (Outlook, below, goes on syncing)
+                interactive &= (days < p.away[0]) | (days > p.away[1])
             kind = rng.random(d)
             morning = rng.uniform(7.5, 10.0, d)
             emit(interactive & (kind < 0.75), morning, "Application", "Browser", browser=self.pick(["Chrome 131", "Firefox 133", "Safari 18"]), platform=self.pick(["Mac OSX", "Windows 10"]))

@@ -20,6 +20,12 @@ safe side, so a rule that fires too early is caught.
 | stale_pipeline | 4–7 open deals past their close date, untouched for 35+ days | stale_pipeline |
 | batch_logger | records only twice a week, 8–12 at a time within minutes | batch_entry |
 | new_hire | created 3–12 days ago | none (onboarding) |
+| on_leave | healthy, then away since 16 days before the last day (10 more to come): an Out of Office event, no login, Outlook still syncing | none (days away are not counted) |
+| back_from_leave | healthy, away three weeks (an Out of Office event) and back 4 days before the last day | none |
+
+The two people away are planted after everyone else (orgs of 10 reps or more), so the rest of the
+org is the same with them as without them: without the absence rules they would be flagged
+`dormant` and `declining_usage`.
 
 The VP and the first `login_only` and `steady` reps have no `ManagerId`: they form the team "no
 manager in Salesforce", flagged and not.

@@ -28,12 +28,13 @@ last_login as (
     select
         user_dates.user_id,
         user_dates.evaluated_on,
+        user_dates.created_on,
         max(case when daily.interactive_logins > 0 then daily.date_day end) as last_interactive_login_on
     from user_dates
     left join daily
         on daily.user_id = user_dates.user_id
         and daily.date_day <= user_dates.evaluated_on
-    group by user_dates.user_id, user_dates.evaluated_on
+    group by user_dates.user_id, user_dates.evaluated_on, user_dates.created_on
 
 ),
 
@@ -45,13 +46,10 @@ away as (
         last_login.evaluated_on,
         count(absence_days.date_day) as days_away
     from last_login
-    inner join user_dates
-        on user_dates.user_id = last_login.user_id
-        and user_dates.evaluated_on = last_login.evaluated_on
     inner join absence_days
         on absence_days.user_id = last_login.user_id
         and absence_days.date_day <= last_login.evaluated_on
-        and absence_days.date_day > coalesce(last_login.last_interactive_login_on, user_dates.created_on)
+        and absence_days.date_day > coalesce(last_login.last_interactive_login_on, last_login.created_on)
     group by last_login.user_id, last_login.evaluated_on
 
 ),
