@@ -80,8 +80,12 @@ def test_users_without_a_manager_are_planted_flagged_and_not(org):
     assert any(u["expected_flags"] for u in without) and any(not u["expected_flags"] for u in without)
 
 
-def test_events_show_as_busy(org):
-    assert set(org.tables["Event"].column("ShowAs").to_pylist()) == {"Busy"}
+def test_events_show_as_busy_but_the_time_away_of_the_people_on_leave(org):
+    truth = {r["user_id"]: r["persona"] for r in org.ground_truth.to_pylist()}
+    events = org.tables["Event"].to_pylist()
+    assert {e["ShowAs"] for e in events} == {"Busy", "OutOfOffice"}
+    away = sorted(truth[e["OwnerId"]] for e in events if e["ShowAs"] == "OutOfOffice")
+    assert away == ["back_from_leave", "on_leave"]
 
 
 def test_dormant_users_still_have_background_sync_logins(org):
