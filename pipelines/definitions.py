@@ -8,6 +8,7 @@ settings, the tests with their own. Nothing is built, read or started at import.
 from __future__ import annotations
 
 import dagster as dg
+
 from pipelines.alerts.sensors import ALERT_SENSORS
 from pipelines.assets.absences import build_absences_file
 from pipelines.assets.checks import build_quality_checks

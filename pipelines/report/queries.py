@@ -65,6 +65,15 @@ def as_of_date(con: duckdb.DuckDBPyConnection) -> dt.date:
     return as_of
 
 
+def _with_team(alias: str) -> tuple[str, str]:
+    """The `team` column of rows of `alias` (a mart with `manager_id`) and the join that names it:
+    the manager's name in team_adoption's week (a parameter), or NO_MANAGER."""
+    column = (f"CASE WHEN {alias}.manager_id IS NULL THEN '{NO_MANAGER}' "
+              f"ELSE coalesce(t.manager_name, {alias}.manager_id) END AS team")
+    join = f"LEFT JOIN marts.team_adoption t ON t.manager_id IS NOT DISTINCT FROM {alias}.manager_id AND t.week_ending_on = ?"
+    return column, join
+
+
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
@@ -84,6 +93,8 @@ def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
         "CAST(sum(failed_logins) AS BIGINT) AS failed"
     )
     deal_columns = "owner_id AS user_id, opportunity_name, stage_name, amount, created_on, close_date, reason"
+    flag_team, flag_team_join = _with_team("s")
+    away_team, away_team_join = _with_team("a")
     return ReportData(
         as_of=as_of,
         kpis=_frame(
@@ -110,22 +121,17 @@ def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
         ),
         flags=_frame(
             con,
-            "SELECT s.user_id, s.user_name, s.manager_id, "
-            f"CASE WHEN s.manager_id IS NULL THEN '{NO_MANAGER}' ELSE coalesce(t.manager_name, s.manager_id) END AS team, "
+            f"SELECT s.user_id, s.user_name, s.manager_id, {flag_team}, "
             "s.flag, s.severity, s.metric_value, s.threshold, s.evidence, s.first_flagged_on, a.returns_on "
-            "FROM marts.silent_non_use s "
-            "LEFT JOIN marts.team_adoption t ON t.manager_id IS NOT DISTINCT FROM s.manager_id AND t.week_ending_on = ? "
+            f"FROM marts.silent_non_use s {flag_team_join} "
             "LEFT JOIN marts.user_absences a ON a.user_id = s.user_id AND a.is_current "
             f"ORDER BY team, {severity_rank}, s.user_name, s.flag",
             [as_of],
         ),
         away=_frame(
             con,
-            "SELECT a.user_id, a.user_name, "
-            f"CASE WHEN a.manager_id IS NULL THEN '{NO_MANAGER}' ELSE coalesce(t.manager_name, a.manager_id) END AS team, "
-            "a.start_on, a.returns_on, a.sources "
-            "FROM marts.user_absences a "
-            "LEFT JOIN marts.team_adoption t ON t.manager_id IS NOT DISTINCT FROM a.manager_id AND t.week_ending_on = ? "
+            f"SELECT a.user_id, a.user_name, {away_team}, a.start_on, a.returns_on, a.sources "
+            f"FROM marts.user_absences a {away_team_join} "
             "WHERE a.is_current ORDER BY team, a.user_name",
             [as_of],
         ),

@@ -8,7 +8,6 @@
 -- metric_value = recent rate / baseline rate (a ratio; it holds strictly below the threshold).
 {%- set recent = var('decline_recent_days') %}
 {%- set baseline = var('decline_baseline_days') %}
-{%- set periods = baseline / recent %}
 with
 
 user_dates as (
