@@ -493,11 +493,13 @@ class _Builder:
         })
 
     def _event(self, p: _Person, at: int, target: tuple | None = None, subject: str | None = None) -> None:
-        if at > self.end_ms or at < self.start_ms:
+        if at > self.end_ms:
             return
         target = target or self._target(p, at)
         kind, record_id, account_id = target or (None, None, None)
-        start = at + int(self.rng.uniform(1, 96) * HOUR_MS)
+        # One logged before the history (the trail of a deal entered then) is kept, as old leads and
+        # deals are; it draws nothing from the seed's stream, so the rest of the org stays the same.
+        start = at + int((self.rng.uniform(1, 96) if at >= self.start_ms else 24) * HOUR_MS)
         self.cols.add("Event", {
             "Subject": subject or self.pick(["Demo", "Meeting", "Lunch"]), "StartDateTime": start,
             "EndDateTime": start + HOUR_MS, "ActivityDateTime": start, "ActivityDate": self.date_of(start),

@@ -96,3 +96,23 @@ def test_dormant_users_still_have_background_sync_logins(org):
     for user in dormant:
         recent = [r for r in logins if r["UserId"] == user and r["LoginTime"] >= last_two_weeks]
         assert recent and all(r["Application"] == "Salesforce for Outlook" for r in recent)
+
+
+@pytest.mark.parametrize("days", [45, 180])
+def test_deals_of_people_who_work_in_the_crm_have_a_lead_trail_even_before_the_history(days):
+    """Only the `unlogged_leads` persona plants new-business deals that first appear as deals. Other
+    people's deals carry a converted lead or an activity on the account before them, also the deals
+    entered before the generated history starts (a stale pipeline's old deals on a short history):
+    otherwise the org holds `unlogged_leads` behaviour that its ground truth does not record."""
+    generated = generate_org(GeneratorConfig(seed=3, users=24, days=days, end_date=dt.date(2026, 11, 15)))
+    tables = {name: generated.tables[name].to_pylist() for name in ("Lead", "Opportunity", "Task", "Event")}
+    persona = {r["user_id"]: r["persona"] for r in generated.ground_truth.to_pylist()}
+    converted = {r["ConvertedOpportunityId"] for r in tables["Lead"] if r["IsConverted"]}
+    activity = [(r["AccountId"] or r["WhatId"], r["CreatedDate"]) for r in tables["Task"] + tables["Event"]]
+    untrailed = [
+        (persona[o["OwnerId"]], o["CreatedDate"].date())
+        for o in tables["Opportunity"]
+        if o["Type"] == "New Business" and persona[o["OwnerId"]] != "unlogged_leads" and o["Id"] not in converted
+        and not any(what in (o["Id"], o["AccountId"]) and at < o["CreatedDate"] for what, at in activity)
+    ]
+    assert untrailed == []
