@@ -135,6 +135,17 @@ class Faults:
         with self._lock:
             self._wrong_values[object_name.lower()] = (field, value)
 
+    def pending(self) -> list[str]:
+        """The faults set that no request has met yet (empty once each one was answered)."""
+        with self._lock:
+            return [
+                *(f"call {k}: {f.kind}" for k, f in self._on_call.items()),
+                *(f"call {k} subrequest {i}: {f.kind}" for (k, i), f in self._on_subrequest.items()),
+                *(f"released cursor on {name}" for name, left in self._released.items() if left),
+                *(f"QUERY_TIMEOUT on {name}" for name, left in self._query_timeouts.items() if left),
+                *(["session expiry"] if self._expire_at is not None else []),
+            ]
+
     # --- used by the server -----------------------------------------------------------------
     def next_call(self, usage: int) -> tuple[int, Fault | None, bool]:
         """Count an API call; return (call number, a fault to answer with, sessions expired?)."""
