@@ -7,7 +7,7 @@ fault was met, the publication is as of that day and its checksums hold; on the 
 (user, flag) is the ground truth the generator wrote, no more and no less.
 
 `FLYWHEEL_SOAK_DAYS` sets the days (default 30). A day costs one run of the job (about 25 s on an
-idle machine, 40 s with the other worker busy). The per-day log goes to `soak_days.log` in the
+idle machine, a minute or more on a loaded one), most of it the dbt build. The per-day log goes to `soak_days.log` in the
 test's tmp folder and to stdout; `FLYWHEEL_SOAK_REPORT=<path>` also writes it there as Markdown.
 """
 
@@ -228,6 +228,7 @@ def test_a_month_of_daily_runs(tmp_path, monkeypatch):
                     flags_equal_the_ground_truth(database, org)
                 day.outcome = "ok"
                 day.seconds = time.monotonic() - started
+                write_log(days, tmp_path / "soak_days.log")  # day by day, for one who watches it run
         finally:
             if days and days[-1].outcome != "ok":
                 days[-1].outcome, days[-1].seconds = "FAILED", time.monotonic() - started
