@@ -16,7 +16,7 @@ personas.py; the absences file lines are returned for `write_absences_file`.
 | back_13_present_days | 18 days away (the file) ending A-13, logins every working day before, none since | 13 present days without a login: not dormant (declining_usage holds) |
 | back_6_present_days | A-13 … A-6 (an Out of Office event), no login since | 6 present days in the last 14: declining_usage not judged |
 | handed_leads_recent | 12–18 old untouched leads of a departed colleague, assigned 2 and 6 days ago | not neglected yet |
-| handed_leads_neglected | 8 old leads of the same colleague, assigned 25 days ago, never touched | neglected_leads |
+| handed_leads_neglected | 16 old leads of the same colleague, assigned 25 days ago, never touched | neglected_leads |
 
 Each handed lead gets the two LeadHistory rows Salesforce writes for one owner change: one with
 User Ids (`DataType` 'EntityId'), one with names ('Text').
@@ -100,7 +100,7 @@ def plant_leave_and_handovers(b: Any) -> list[dict[str, str]]:
     b._out_of_office(back_6)
 
     departed = b._person("inactive", "departed", managers[0].id)
-    for person, handed_on, count in ((recent[0], last - 2, 18), (recent[1], last - 6, 12), (neglecting, last - 25, 8)):
+    for person, handed_on, count in ((recent[0], last - 2, 18), (recent[1], last - 6, 12), (neglecting, last - 25, 16)):
         for _ in range(count):
             created = b.ms(int(b.rng.integers(last - 150, last - 40)), b.work_hour())
             lead_id = b._lead(departed, created, touched=False)

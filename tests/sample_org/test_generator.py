@@ -125,7 +125,7 @@ def test_handed_leads_carry_both_owner_history_rows(org):
         assert ids["CreatedDate"] == text["CreatedDate"] == lead["SystemModstamp"] > lead["CreatedDate"]
         assert lead["Status"] == "Open - Not Contacted"
         received[truth[lead["OwnerId"]]] += 1
-    assert received == {"handed_leads_recent": 30, "handed_leads_neglected": 8}
+    assert received == {"handed_leads_recent": 30, "handed_leads_neglected": 16}
 
 
 def test_dormant_users_still_have_background_sync_logins(org):
