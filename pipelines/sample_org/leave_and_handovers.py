@@ -24,10 +24,11 @@ User Ids (`DataType` 'EntityId'), one with names ('Text').
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
-_ABSENCES_FIELDS = ("user", "start_date", "end_date", "reason")
+from pipelines.absences import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 
 def plant_leave_and_handovers(b: Any) -> list[dict[str, str]]:
@@ -123,5 +124,7 @@ def _hand_over(b: Any, lead_id: str, old: Any, new: Any, by: Any, at: int) -> No
 
 def write_absences_file(absences: list[dict[str, str]], path: Path) -> None:
     """The absences file (CSV) as an HR export would give it: `user,start_date,end_date,reason`."""
-    lines = [",".join(_ABSENCES_FIELDS)] + [",".join(row[f] for f in _ABSENCES_FIELDS) for row in absences]
-    path.write_text("\n".join(lines) + "\n")
+    with path.open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=REQUIRED_COLUMNS + OPTIONAL_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(absences)

@@ -4,7 +4,9 @@ from collections import Counter
 import pyarrow.compute as pc
 import pytest
 
+from pipelines.absences import parse_absences, user_lookup
 from pipelines.sample_org.generator import GeneratorConfig, generate_org
+from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.ids import checksum
 from pipelines.sample_org.schema import OBJECTS
 
@@ -100,8 +102,14 @@ def test_leave_is_planted_from_every_source(org):
     by_key = {key: uid for uid, u in users.items() for key in (uid, u["Email"], u["Username"])}
     named = sorted(truth[by_key[line["user"]]] for line in org.absences)
     assert named == ["back_13_present_days", "back_file_short", "leave_file_long", "leave_overlapping"]
-    assert {line["user"][:3] for line in org.absences} >= {"005"}  # an Id, and emails/usernames
-    assert all(line["start_date"] <= line["end_date"] for line in org.absences)
+
+
+def test_the_absences_file_it_writes_is_read_whole_by_flywheel(org, tmp_path):
+    path = tmp_path / "absences.csv"
+    write_absences_file(org.absences, path)
+    users = org.tables["User"].to_pylist()
+    parsed = parse_absences(path.read_text(), user_lookup([(u["Id"], u["Username"], u["Email"]) for u in users]))
+    assert parsed.skipped == () and len(parsed.absences) == len(org.absences) == 4
 
 
 def test_handed_leads_carry_both_owner_history_rows(org):
