@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from pipelines.settings import SALESFORCE_VARS, Settings, read_environment
+from pipelines.settings import ABSENCES_FILE_VAR, SALESFORCE_VARS, Settings, read_environment
 from pipelines.demo import dagster_home, summary
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 
@@ -87,12 +87,26 @@ def cli() -> None:
 @click.option("--seed", type=int, default=7, show_default=True, help="The sample org's random seed.")
 def demo(users: int, days: int, seed: int) -> None:
     """Run the whole pipeline on the built-in sample org and say where the outputs are."""
-    if not Settings.from_env().uses_sample_org:
+    settings = Settings.from_env()
+    if not settings.uses_sample_org:
         raise click.UsageError("SALESFORCE_* credentials are set: the demo runs on the sample org only. "
                                "Unset them, or use `flywheel run` for your org.")
-    sys.exit(_launch(launch_command(), {
-        "FLYWHEEL_SAMPLE_USERS": str(users), "FLYWHEEL_SAMPLE_DAYS": str(days), "FLYWHEEL_SAMPLE_SEED": str(seed),
-    }))
+    extra = {"FLYWHEEL_SAMPLE_USERS": str(users), "FLYWHEEL_SAMPLE_DAYS": str(days), "FLYWHEEL_SAMPLE_SEED": str(seed)}
+    if settings.absences_file is None:  # the sample org's HR export of leave, as a real org's would be
+        extra[ABSENCES_FILE_VAR] = str(write_sample_absences(settings, seed=seed, users=users, days=days))
+    sys.exit(_launch(launch_command(), extra))
+
+
+def write_sample_absences(settings: Settings, **size: int) -> Path:
+    """The sample org's absences file, beside the database (the org plants leave there too)."""
+    from pipelines.sample_org.generator import GeneratorConfig, generate_org
+    from pipelines.sample_org.leave_and_handovers import write_absences_file
+
+    path = settings.sample_absences_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_absences_file(generate_org(GeneratorConfig(**size)).absences, path)
+    click.echo(f"The sample org's absences file ({ABSENCES_FILE_VAR}): {path}")
+    return path
 
 
 @cli.command()

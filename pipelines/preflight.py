@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipelines.extract.options import DEFAULT_BULK_THRESHOLD
+from pipelines.extract.sync import not_in_org
 from pipelines.salesforce.client import MAX_QUERY_SUBREQUESTS, SalesforceApiError, SalesforceClient
 from pipelines.salesforce.objects import OBJECTS, ObjectSpec
 
@@ -73,6 +74,9 @@ def preflight(client: SalesforceClient, objects: Sequence[ObjectSpec] = OBJECTS,
     describes = client.describe_many([s.name for s in objects])
     for spec in objects:
         answer = describes[spec.name]
+        if isinstance(answer, SalesforceApiError) and not_in_org(spec, answer):
+            report.warn(f"{spec.name} is not in this org ({spec.optional}): normal; the rules do without it.")
+            continue
         if isinstance(answer, SalesforceApiError):
             report.block(_refused_text(spec, answer))
             continue

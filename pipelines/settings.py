@@ -24,6 +24,7 @@ ABSENCES_FILE_VAR = "FLYWHEEL_ABSENCES_FILE"
 DEFAULT_DUCKDB_PATH = "data/flywheel.duckdb"
 DEFAULT_EXPORT_DIR = "data/exports"
 GROUND_TRUTH_FILE = "sample_org_ground_truth.jsonl"
+SAMPLE_ABSENCES_FILE = "sample_org_absences.csv"
 # The built-in sample org's size (`flywheel demo --seed/--users/--days`).
 SAMPLE_VARS: dict[str, str] = {"seed": "FLYWHEEL_SAMPLE_SEED", "users": "FLYWHEEL_SAMPLE_USERS",
                                "days": "FLYWHEEL_SAMPLE_DAYS"}
@@ -101,6 +102,11 @@ class Settings:
     def ground_truth_path(self) -> Path:
         """Where the built-in sample org writes its planted truth (never served by the API)."""
         return self.duckdb_path.parent / GROUND_TRUTH_FILE
+
+    @property
+    def sample_absences_path(self) -> Path:
+        """Where `flywheel demo` writes the built-in sample org's absences file."""
+        return self.duckdb_path.parent / SAMPLE_ABSENCES_FILE
 
     def process_environment(self, env: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment for a process Flywheel starts (a Dagster run, dbt by hand): the same

@@ -87,7 +87,8 @@ def report_metadata(report: SyncReport) -> dict[str, object]:
         "missing_fields": ", ".join(report.missing_fields) or "none",
         "columns_added": ", ".join(report.added_columns) or "none",
         "columns_no_longer_in_org": ", ".join(report.columns_no_longer_read) or "none",
-        "soql": dg.MetadataValue.text(report.soql),
+        "in_org": report.not_in_org or "yes",
+        "soql": dg.MetadataValue.text(report.soql or "none"),
         "dagster/row_count": report.rows_stored,
     }
 

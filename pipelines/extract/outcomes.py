@@ -43,6 +43,7 @@ class SyncReport:
     rows_vanished: int = 0  # hard-deleted rows a full refresh found gone (counted in rows_deleted too)
     rows_stored: int = 0  # the raw table's rows after the sync
     restarts: list[str] = field(default_factory=list)  # why the read started again from its start
+    not_in_org: str = ""  # an optional object the org's describe does not list: why that is normal
 
     @property
     def records_per_second(self) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
@@ -42,6 +43,8 @@ def records_to_arrow(records: Sequence[dict[str, Any]], columns: Sequence[Column
     arrays = []
     for column in columns:
         values = _values(records, column.field)
+        if column.sf_type == "anyType":  # a history row's old or new value: an Id, a name, a number …
+            values = [None if v is None else v if isinstance(v, str) else orjson.dumps(v).decode() for v in values]
         try:
             arrays.append(pa.array(values, type=arrow_type(column)))
         except (pa.ArrowInvalid, pa.ArrowTypeError):

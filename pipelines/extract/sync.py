@@ -101,8 +101,11 @@ def sync_objects(
         return outcome
 
     try:
+        by_name = {spec.name: spec for spec in specs}
         for planned in _plan(client, con, specs, options, log):
-            if isinstance(planned, SyncFailure):
+            if isinstance(planned, SyncFailure) and not_in_org(by_name[planned.object_name], planned.error):
+                yield end(_note_absent(con, by_name[planned.object_name], options, synced_at, log))
+            elif isinstance(planned, SyncFailure):
                 yield end(planned)
             else:
                 pending.append(planned)
@@ -123,6 +126,37 @@ def sync_objects(
         for spec in specs:
             if spec.name not in ended:
                 raw_store.drop_stage(con, spec)
+
+
+def not_in_org(spec: ObjectSpec, error: Exception) -> bool:
+    """An optional object the org does not have: describe answers NOT_FOUND for it."""
+    return bool(spec.optional) and isinstance(error, SalesforceApiError) and error.error_code == "NOT_FOUND"
+
+
+def _note_absent(
+    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, options: SyncOptions, synced_at: datetime, log: logging.Logger
+) -> SyncReport:
+    """An optional object this org lacks: a sync that found nothing to read. Its raw table is
+    there (empty, or as an earlier sync left it) so the models read it, and its state says it was
+    synced now, with the watermark it had, so it is fresh and read in full once the org has it."""
+    state = raw_store.read_state(con, spec.name)
+    watermark = state.watermark if state else None
+    con.begin()
+    try:
+        raw_store.ensure_table(con, spec, [Column("Id", "id")])
+        raw_store.write_state(con, spec, watermark, synced_at, options.run_id or uuid.uuid4().hex, 0)
+        rows = raw_store.row_count(con, spec)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    why = f"the org's describe does not list {spec.name} ({spec.optional}); nothing to read, which is normal"
+    log.info("%s: %s.", spec.name, why)
+    return SyncReport(
+        object_name=spec.name, table=raw_store.display_name(spec), soql="", full_refresh=options.full_refresh,
+        watermark_before=watermark, watermark_after=watermark, rows_stored=rows, not_in_org=why,
+        path_reason="not in this org",
+    )
 
 
 def _plan(

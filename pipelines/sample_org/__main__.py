@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 from pipelines.sample_org.generator import GeneratorConfig, write_ground_truth
+from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.org import SampleOrg
 
 
@@ -28,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--login-history-multiplier", type=int, default=1)
     serve.add_argument("--data-dir", type=Path, help="serve these JSON Lines files (one per object) instead")
     serve.add_argument("--ground-truth", type=Path, help="write the generated org's ground truth here")
+    serve.add_argument("--absences-file", type=Path, help="write the generated org's absences file (CSV) here")
+    serve.add_argument("--without", default="", metavar="OutOfOffice,LeadHistory",
+                       help="objects the org does not list (as an org without Out of Office or Lead history)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8443)
     serve.add_argument("--api-limit", type=int, default=15000, help="daily API requests the org allows")
@@ -44,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         org = SampleOrg.from_generator(config, **options)
         if args.ground_truth:
             write_ground_truth(org.generated, args.ground_truth)
+        if args.absences_file:
+            write_absences_file(org.generated.absences, args.absences_file)
+    for name in filter(None, (n.strip() for n in args.without.split(","))):
+        org.faults.refuse_object(name)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with org:

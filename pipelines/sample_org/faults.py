@@ -101,8 +101,10 @@ class Faults:
             return (object_name.lower(), field.lower()) in self._hidden
 
     def refuse_object(self, object_name: str) -> None:
-        """`object_name` is out of the user's reach: describe answers NOT_FOUND and a query
-        INVALID_TYPE, as Salesforce answers for LoginHistory without "Manage Users"."""
+        """`object_name` is out of the user's reach, or not in this org at all (OutOfOffice before
+        API 41, LeadHistory without Lead field history): the global describe leaves it out,
+        describe answers NOT_FOUND and a query INVALID_TYPE, as Salesforce answers for
+        LoginHistory without "Manage Users"."""
         with self._lock:
             self._refused.add(object_name.lower())
 

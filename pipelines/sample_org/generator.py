@@ -27,6 +27,7 @@ import orjson
 import pyarrow as pa
 
 from pipelines.sample_org.ids import make_id
+from pipelines.sample_org.leave_and_handovers import plant_leave_and_handovers
 from pipelines.sample_org.personas import MANAGER_MIX, NEW_HIRE_SHARE, NO_MANAGER_PERSONAS, REP_MIX, expected_flags
 from pipelines.sample_org.schema import OBJECTS
 
@@ -58,6 +59,7 @@ class GeneratedOrg:
     config: GeneratorConfig
     tables: dict[str, pa.Table]
     ground_truth: pa.Table
+    absences: list[dict[str, str]] = field(default_factory=list)  # the absences file's lines (leave_and_handovers.py)
 
 
 @dataclass
@@ -139,7 +141,8 @@ class _Builder:
             self._logins(person)
             self._records(person)
             self._out_of_office(person)
-        return GeneratedOrg(self.c, self._tables(), self._ground_truth())
+        absences = plant_leave_and_handovers(self)
+        return GeneratedOrg(self.c, self._tables(), self._ground_truth(), absences)
 
     def _reference_data(self) -> None:
         created = self.start_ms - 800 * DAY_MS

@@ -27,6 +27,18 @@ The two people away are planted after everyone else (orgs of 10 reps or more), s
 org is the same with them as without them: without the absence rules they would be flagged
 `dormant` and `declining_usage`.
 
+After them come the people of `leave_and_handovers.py` (its table says what each plants):
+
+| persona | expected flags |
+| --- | --- |
+| leave_out_of_office, back_out_of_office, leave_file_long, back_file_short, leave_overlapping | none |
+| dormant_then_leave | dormant, declining_usage (no login for 14 present days before the leave) |
+| back_13_present_days | declining_usage (not dormant: the 14th present day back, before the leave, has a login) |
+| back_6_present_days | none (6 present days in the last 14: declining_usage not judged) |
+| handed_leads_recent | none (old leads, assigned 2 and 6 days ago) |
+| handed_leads_neglected | neglected_leads (assigned 25 days ago, never touched) |
+| departed | none (inactive: not measured) |
+
 The VP and the first `login_only` and `steady` reps have no `ManagerId`: they form the team "no
 manager in Salesforce", flagged and not.
 """
@@ -42,6 +54,10 @@ EXPECTED_FLAGS: dict[str, tuple[str, ...]] = {
     "lead_neglecter": ("neglected_leads",),
     "stale_pipeline": ("stale_pipeline",),
     "batch_logger": ("batch_entry",),
+    # leave_and_handovers.py
+    "dormant_then_leave": ("dormant", "declining_usage"),
+    "back_13_present_days": ("declining_usage",),
+    "handed_leads_neglected": ("neglected_leads",),
 }
 
 # Shares of sales reps (managers draw from MANAGER_MIX). Healthy people are most of an org.

@@ -24,6 +24,7 @@ STORAGE_TYPES: dict[str, str] = {
     "currency": "DOUBLE",
     "percent": "DOUBLE",
     "int": "BIGINT",
+    "anyType": "VARCHAR",  # LeadHistory's OldValue/NewValue: an Id, a name, a status, as text
 }
 
 
@@ -251,6 +252,36 @@ OBJECTS: dict[str, SObject] = {
                 Field("CreatedDate", "datetime", nillable=False),
                 _ref("CreatedById", "User", "CreatedBy"),
                 Field("SystemModstamp", "datetime", nillable=False),
+                Field("IsDeleted", "boolean", nillable=False),
+            ),
+        ),
+        SObject(
+            # API 41+; Salesforce does not document its key prefix
+            "OutOfOffice",
+            "0Ow",
+            (
+                _id(),
+                _ref("UserId", "User", "User"),
+                Field("StartDate", "datetime"),
+                Field("EndDate", "datetime"),
+                Field("IsEnabled", "boolean", nillable=False),
+                Field("Message", "textarea"),
+            )
+            + _audit(),
+        ),
+        SObject(
+            # field history: rows never change, so no LastModifiedDate and no SystemModstamp
+            "LeadHistory",
+            "017",
+            (
+                _id(),
+                _ref("LeadId", "Lead", "Lead"),
+                Field("Field", "picklist"),
+                Field("OldValue", "anyType", filterable=False),
+                Field("NewValue", "anyType", filterable=False),
+                Field("DataType", "picklist"),
+                Field("CreatedDate", "datetime", nillable=False),
+                _ref("CreatedById", "User", "CreatedBy"),
                 Field("IsDeleted", "boolean", nillable=False),
             ),
         ),

@@ -303,7 +303,9 @@ class Handler(BaseHTTPRequestHandler):
         parts = rest.split("/")
         try:
             if rest == "sobjects":
-                return 200, {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [self._summary(o) for o in OBJECTS.values()]}
+                return 200, {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [
+                    self._summary(o) for o in OBJECTS.values() if not state.faults.refused(o.name)  # not in this org
+                ]}
             if len(parts) == 3 and parts[0] == "sobjects" and parts[2] == "describe":
                 return 200, self._describe(parts[1], version)
             if rest == "limits":

@@ -136,6 +136,26 @@ class Org:
             "ShowAs": "OutOfOffice", **self._audit(key, created),
         })
 
+    def out_of_office_entry(self, key, start, end, *, enabled=True):
+        """An Out of Office entry (the OutOfOffice object), set a week before it starts."""
+        self.rows["OutOfOffice"].append({
+            "Id": self.new_id("0Ow"), "UserId": U[key], "StartDate": start, "EndDate": end, "IsEnabled": enabled,
+            "Message": "Away", **self._audit(key, start - timedelta(days=7)),
+        })
+
+    def hand_over(self, lead_id, old, new, at):
+        """The lead goes to `new`: its owner changes, and Salesforce writes two LeadHistory rows, one
+        with User Ids and one with names."""
+        lead = next(row for row in self.rows["Lead"] if row["Id"] == lead_id)
+        lead["OwnerId"], lead["LastModifiedDate"], lead["SystemModstamp"] = U[new], at, at
+        names = {row["Id"]: row["Name"] for row in self.rows["User"]}
+        for old_value, new_value, data_type in ((U[old], U[new], "EntityId"), (names[U[old]], names[U[new]], "Text")):
+            self.rows["LeadHistory"].append({
+                "Id": self.new_id("017"), "LeadId": lead_id, "Field": "Owner", "OldValue": old_value,
+                "NewValue": new_value, "DataType": data_type, "CreatedById": U["manager"], "CreatedDate": at,
+                "IsDeleted": False,
+            })
+
     def lead(self, key, at, *, status="Open - Not Contacted", converted_to=None, converted_on=None):
         lead_id = self.new_id("00Q")
         self.rows["Lead"].append({
@@ -206,6 +226,10 @@ def build_org() -> Org:
                                    kind="Existing Business", closed=True, won=True,
                                    stages=("Prospecting", "Negotiation", "Closed Won"))
     org.event("healthy", _at(date(2026, 7, 20), 14), account=account, what=account)
+    # two days ago healthy was handed 6 old leads the rep who left never touched: all of their open
+    # leads, but held for 2 days, not neglected
+    for i in range(6):
+        org.hand_over(org.lead("inactive", _at(date(2026, 8, 3), 9, i)), "inactive", "healthy", _at(date(2026, 11, 13), 10))
 
     # dormant: logged in (and recorded) once a week, last on 2026-10-26: 20 days before as-of.
     # Outlook keeps logging in every day, which must not hide it.
@@ -215,6 +239,8 @@ def build_org() -> Org:
             org.task("dormant", _at(d, 10))
     for d in _days(START, AS_OF):
         org.login("dormant", _at(d, 6), login_type="Remote Access 2.0", application="Salesforce for Outlook")
+    # an Out of Office entry switched off marks no absence: still dormant
+    org.out_of_office_entry("dormant", _at(date(2026, 10, 27), 0), _at(date(2026, 11, 20), 17), enabled=False)
 
     # login_only: logs in every weekday and records nothing (a task it deleted does not count).
     org.work("login_only", START, AS_OF, record=False)
@@ -294,6 +320,8 @@ def build_org() -> Org:
     org.work("away_today", START, date(2026, 10, 23))
     org.out_of_office("away_today", _at(date(2026, 10, 26), 0), _at(date(2026, 11, 21), 0),
                       created=_at(date(2026, 10, 23), 16))
+    # and an Out of Office entry that overlaps it and runs on to 2026-11-24: one span, two sources
+    org.out_of_office_entry("away_today", _at(date(2026, 11, 18), 0), _at(date(2026, 11, 24), 17))
 
     # new_hire: created 10 days before as-of, logs in every day, records nothing yet: no flag.
     org.work("new_hire", date(2026, 11, 5), AS_OF, record=False, weekdays_only=False)

@@ -154,12 +154,24 @@ def test_days_away_are_not_counted_against_anyone(built):
                            "from marts.user_absences order by start_on") == [
         (U["healthy"], date(2026, 8, 3), date(2026, 8, 7), 5, date(2026, 8, 8), False, "absences_file"),
         (U["back_from_leave"], date(2026, 10, 21), date(2026, 11, 10), 21, date(2026, 11, 11), False, "absences_file"),
-        (U["away_today"], date(2026, 10, 26), date(2026, 11, 20), 26, date(2026, 11, 21), True, "out_of_office_event")]
+        (U["away_today"], date(2026, 10, 26), date(2026, 11, 24), 30, date(2026, 11, 25), True,
+         "out_of_office, out_of_office_event")]
     on_leave = dict(query(database, "select user_id, is_on_leave from marts.user_adoption_scorecard where is_current_week"))
     assert on_leave[U["away_today"]] and not on_leave[U["back_from_leave"]] and not on_leave[U["healthy"]]
     # the Out of Office event is not a record the user logged
     assert query(database, f"select sum(records_created) from marts.user_adoption_daily where user_id = '{U['away_today']}' "
                            "and activity_date = date '2026-10-23'") == [(1,)]
+
+
+def test_leads_handed_over_count_from_the_hand_over(built):
+    """healthy got 6 old untouched leads two days ago (the name row beside each Id row ignored): not
+    neglected; without the hand-over they would be (all their open leads, created in August)."""
+    database, _ = built
+    assert query(database, "select count(*), min(assigned_on), max(assigned_on) from intermediate.int_lead_trail "
+                           f"where owner_id = '{U['healthy']}' and assigned_on is not null") == [
+        (6, date(2026, 11, 13), date(2026, 11, 13))]
+    assert query(database, "select metric_value, is_flagged from intermediate.int_flag_neglected_leads "
+                           f"where user_id = '{U['healthy']}' and evaluated_on = date '{AS_OF}'") == [(0.0, False)]
 
 
 def test_scorecard_tiers(built):

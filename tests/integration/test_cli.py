@@ -120,3 +120,12 @@ def test_run_with_objects_on_a_database_missing_the_others_is_refused_before_any
     assert result.exit_code == 2
     assert "User, LoginHistory" in result.output and "without --objects first" in result.output
     assert not (tmp_path / "new.duckdb").exists() and not (tmp_path / "dagster_home").exists()
+
+
+def test_check_does_not_block_on_an_org_without_out_of_office_or_lead_history(runner, org_env):
+    org_env.faults.refuse_object("OutOfOffice")
+    org_env.faults.refuse_object("LeadHistory")
+    result = runner.invoke(cli.cli, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "A run can proceed." in result.output
+    assert "OutOfOffice is not in this org" in result.output and "LeadHistory is not in this org" in result.output

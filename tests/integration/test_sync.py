@@ -249,3 +249,40 @@ def test_a_page_that_cannot_be_stored_fails_only_its_object(org, client, warehou
     assert warehouse.execute(
         "SELECT count(*) FROM raw_salesforce._sync_state WHERE object_name = 'Opportunity'"
     ).fetchone() == (0,)
+
+
+def test_an_org_without_out_of_office_or_lead_history_syncs_the_rest_and_says_so(org, client, warehouse):
+    """Neither object is listed (an older API, Lead history not tracked): normal, not an error. Their
+    raw tables exist empty, their syncs count as done (fresh), and once the org has them they are read
+    in full."""
+    optional = [OBJECTS_BY_NAME["OutOfOffice"], OBJECTS_BY_NAME["LeadHistory"]]
+    for spec in optional:
+        org.faults.refuse_object(spec.name)
+    global_describe = client.sf.restful("sobjects")["sobjects"]
+    assert not {"OutOfOffice", "LeadHistory"} & {o["name"] for o in global_describe}
+    outcomes = {o.object_name: o for o in sync_objects(client, warehouse, OBJECTS, SyncOptions(bulk_threshold=None))}
+    assert all(isinstance(o, SyncReport) for o in outcomes.values()), outcomes
+    for spec in optional:
+        report = outcomes[spec.name]
+        assert "does not list" in report.not_in_org and report.rows_read == report.rows_stored == 0
+        assert raw_ids(warehouse, spec) == []
+        assert warehouse.execute(
+            "SELECT watermark, last_synced_at IS NOT NULL FROM raw_salesforce._sync_state WHERE object_name = ?",
+            [spec.name]).fetchone() == (None, True)
+    assert all(not outcomes[s.name].not_in_org for s in OBJECTS if s not in optional)
+    org.faults.reset()  # the org turns them on
+    for spec in optional:
+        report = sync_object(client, warehouse, spec)
+        assert not report.not_in_org and set(raw_ids(warehouse, spec)) == org_ids(org, spec) != set()
+
+
+def test_lead_history_is_read_by_created_date_and_never_asked_for_a_modstamp(org, client, warehouse):
+    spec = OBJECTS_BY_NAME["LeadHistory"]
+    first = sync_object(client, warehouse, spec)
+    assert "SystemModstamp" not in first.soql and "ORDER BY CreatedDate ASC, Id ASC" in first.soql
+    assert first.rows_new == len(org_ids(org, spec)) > 0
+    again = sync_object(client, warehouse, spec)
+    assert (again.rows_new, again.rows_changed) == (0, 0)
+    types = dict(warehouse.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'lead_history'").fetchall())
+    assert types["OldValue"] == types["NewValue"] == "VARCHAR" and types["CreatedDate"] == "TIMESTAMP"

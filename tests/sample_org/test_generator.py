@@ -4,7 +4,9 @@ from collections import Counter
 import pyarrow.compute as pc
 import pytest
 
+from pipelines.absences import parse_absences, user_lookup
 from pipelines.sample_org.generator import GeneratorConfig, generate_org
+from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.ids import checksum
 from pipelines.sample_org.schema import OBJECTS
 
@@ -54,7 +56,7 @@ def test_nothing_is_dated_after_the_end_date(org):
     end = dt.datetime(2026, 11, 16, tzinfo=dt.timezone.utc)
     for name, table in org.tables.items():
         for f in OBJECTS[name].fields:
-            if f.type == "datetime" and f.name not in ("StartDateTime", "EndDateTime", "ActivityDateTime"):
+            if f.type == "datetime" and f.name not in ("StartDateTime", "EndDateTime", "ActivityDateTime", "StartDate", "EndDate"):  # planned
                 latest = pc.max(table.column(f.name)).as_py()
                 assert latest is None or latest < end, f"{name}.{f.name}"
 
@@ -85,7 +87,53 @@ def test_events_show_as_busy_but_the_time_away_of_the_people_on_leave(org):
     events = org.tables["Event"].to_pylist()
     assert {e["ShowAs"] for e in events} == {"Busy", "OutOfOffice"}
     away = sorted(truth[e["OwnerId"]] for e in events if e["ShowAs"] == "OutOfOffice")
-    assert away == ["back_from_leave", "on_leave"]
+    assert away == ["back_6_present_days", "back_from_leave", "leave_overlapping", "on_leave"]
+
+
+def test_leave_is_planted_from_every_source(org):
+    """Out of Office entries (one switched off), Out of Office events and absences file lines that
+    name users by Id, email and username, overlapping for one person."""
+    truth = {r["user_id"]: r["persona"] for r in org.ground_truth.to_pylist()}
+    entries = org.tables["OutOfOffice"].to_pylist()
+    assert sorted((truth[e["UserId"]], e["IsEnabled"]) for e in entries) == [
+        ("back_out_of_office", True), ("dormant_then_leave", False), ("dormant_then_leave", True),
+        ("leave_out_of_office", True), ("leave_overlapping", True)]
+    users = {u["Id"]: u for u in org.tables["User"].to_pylist()}
+    by_key = {key: uid for uid, u in users.items() for key in (uid, u["Email"], u["Username"])}
+    named = sorted(truth[by_key[line["user"]]] for line in org.absences)
+    assert named == ["back_13_present_days", "back_file_short", "leave_file_long", "leave_overlapping"]
+
+
+def test_the_absences_file_it_writes_is_read_whole_by_flywheel(org, tmp_path):
+    path = tmp_path / "absences.csv"
+    write_absences_file(org.absences, path)
+    users = org.tables["User"].to_pylist()
+    parsed = parse_absences(path.read_text(), user_lookup([(u["Id"], u["Username"], u["Email"]) for u in users]))
+    assert parsed.skipped == () and len(parsed.absences) == len(org.absences) == 4
+
+
+def test_handed_leads_carry_both_owner_history_rows(org):
+    """Each handed lead: owned by the rep now, created by the departed (inactive) colleague, and two
+    LeadHistory rows at the hand-over, one with Ids ('EntityId') and one with names ('Text')."""
+    truth = {r["user_id"]: r["persona"] for r in org.ground_truth.to_pylist()}
+    names = {u["Id"]: u["Name"] for u in org.tables["User"].to_pylist()}
+    leads = {lead["Id"]: lead for lead in org.tables["Lead"].to_pylist()}
+    history = org.tables["LeadHistory"].to_pylist()
+    assert history and all(h["Field"] == "Owner" for h in history)
+    by_lead = {}
+    for row in history:
+        by_lead.setdefault(row["LeadId"], []).append(row)
+    received = Counter()
+    for lead_id, rows in by_lead.items():
+        lead = leads[lead_id]
+        ids, text = sorted(rows, key=lambda r: r["DataType"])  # EntityId, Text
+        assert (ids["DataType"], text["DataType"]) == ("EntityId", "Text")
+        assert ids["NewValue"] == lead["OwnerId"] and text["NewValue"] == names[lead["OwnerId"]]
+        assert ids["OldValue"] == lead["CreatedById"] and truth[lead["CreatedById"]] == "departed"
+        assert ids["CreatedDate"] == text["CreatedDate"] == lead["SystemModstamp"] > lead["CreatedDate"]
+        assert lead["Status"] == "Open - Not Contacted"
+        received[truth[lead["OwnerId"]]] += 1
+    assert received == {"handed_leads_recent": 30, "handed_leads_neglected": 16}
 
 
 def test_dormant_users_still_have_background_sync_logins(org):

@@ -31,6 +31,9 @@ def test_count_and_null_comparisons():
         ("SELECT Id FROM Foo", "INVALID_TYPE", "sObject type 'Foo' is not supported"),
         ("SELECT Nope FROM Lead", "INVALID_FIELD", "No such column 'Nope' on entity 'Lead'"),
         ("SELECT Id FROM LoginHistory WHERE Status = 'Success'", "INVALID_FIELD", "can not be filtered"),
+        # history rows never change: LeadHistory has no SystemModstamp, and its values cannot be filtered
+        ("SELECT Id FROM LeadHistory WHERE SystemModstamp >= 2024-01-01T00:00:00Z", "INVALID_FIELD", "No such column 'SystemModstamp' on entity 'LeadHistory'"),
+        ("SELECT Id FROM LeadHistory WHERE NewValue = 'x'", "INVALID_FIELD", "can not be filtered"),
         ("SELECT Id FROM Lead WHERE CreatedDate > '2024-01-01'", "INVALID_FIELD", "must be of type dateTime"),
         ("SELECT Id FROM Lead WHERE ConvertedDate > 2024-01-01T00:00:00Z", "INVALID_FIELD", "must be of type date"),
         ("SELECT Id FROM Lead GROUP BY Id", "MALFORMED_QUERY", "'GROUP' is not supported"),

@@ -1,5 +1,6 @@
 -- Time away as its sources state it: one row per leave line of the absences file (`start_date` to
--- `end_date`, inclusive) and per Event a measured user owns shown as Out of Office (every UTC
+-- `end_date`, inclusive), per enabled Out of Office entry (the UTC dates of `StartDate` to
+-- `EndDate`, inclusive) and per Event a measured user owns shown as Out of Office (every UTC
 -- date it overlaps: one ending at midnight does not cover the next day). Days and merged spans
 -- are built from these (int_user_absence_days, marts.user_absences).
 with
@@ -15,6 +16,18 @@ file_spans as (
 
     select user_id, start_date as start_on, end_date as end_on, 'absences_file' as source
     from {{ ref('stg_absences__file') }}
+
+),
+
+out_of_office_spans as (
+
+    select
+        user_id,
+        {{ flywheel.utc_date('start_at') }} as start_on,
+        {{ flywheel.utc_date('coalesce(end_at, start_at)') }} as end_on,
+        'out_of_office' as source
+    from {{ ref('stg_salesforce__out_of_office') }}
+    where is_enabled and start_at is not null and coalesce(end_at, start_at) >= start_at
 
 ),
 
@@ -38,6 +51,8 @@ event_spans as (
 spans as (
 
     select * from file_spans
+    union all
+    select * from out_of_office_spans
     union all
     select * from event_spans
 

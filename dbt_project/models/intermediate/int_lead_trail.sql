@@ -1,5 +1,9 @@
--- The trail of each lead: who owns it, whether it is still open, whether anyone ever touched it
--- (a task or event on it, or a status moved on from the initial one) and what it converted into.
+-- The trail of each lead: who owns it and since when, whether it is still open, whether anyone
+-- ever touched it (a task or event on it, or a status moved on from the initial one) and what it
+-- converted into. The current owner got the lead at the newest LeadHistory row with Field 'Owner'
+-- whose NewValue is their User Id (Salesforce writes a second row with names for the same change:
+-- it never matches an Id); without such a row (no history tracked, never reassigned) they have
+-- held it since it was created.
 with
 
 leads as (
@@ -17,6 +21,15 @@ tasks as (
 events as (
 
     select who_id, created_at from {{ ref('stg_salesforce__events') }}
+
+),
+
+assignments as (
+
+    select lead_id, new_value as owner_id, max(created_at) as assigned_at
+    from {{ ref('stg_salesforce__lead_history') }}
+    where field_name = 'Owner' and new_value is not null
+    group by lead_id, new_value
 
 ),
 
@@ -38,6 +51,8 @@ trail as (
         leads.lead_status,
         leads.created_at,
         {{ flywheel.utc_date('leads.created_at') }} as created_on,
+        assignments.assigned_at,
+        {{ flywheel.utc_date('assignments.assigned_at') }} as assigned_on,
         leads.is_converted,
         leads.converted_date,
         leads.converted_opportunity_id,
@@ -50,6 +65,7 @@ trail as (
         coalesce(leads.lead_status = '{{ var("lead_initial_status") }}', false) as is_initial_status
     from leads
     left join activities_on_leads on leads.lead_id = activities_on_leads.lead_id
+    left join assignments on leads.lead_id = assignments.lead_id and leads.owner_id = assignments.owner_id
 
 )
 

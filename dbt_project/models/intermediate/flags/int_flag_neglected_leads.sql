@@ -1,7 +1,10 @@
--- Flag `neglected_leads` (warn): at least `neglected_leads_min` (5) open leads owned, created more
--- than `neglect_days` (14) days ago and never touched (no task or event on the lead, status still
+-- Flag `neglected_leads` (warn): at least `neglected_leads_min` (5) open leads owned, held more
+-- than `neglect_days` (14) days and never touched (no task or event on the lead, status still
 -- the initial `lead_initial_status`), making up at least `neglected_leads_share` (50%) of the
 -- user's open (unconverted, not closed) leads. metric_value = the number of neglected leads.
+-- A lead is held from the day its current owner got it (int_lead_trail.assigned_on, from Lead
+-- owner history), else from its creation: a rep handed a departed colleague's old leads two days
+-- ago has not neglected them. The evidence says how many were assigned and when.
 -- For a past date, the lead's status is today's (Salesforce keeps no status history here).
 with
 
@@ -32,11 +35,13 @@ leads_on_date as (
         -- never touched by the date: still in the initial status, no task or event on it yet
         leads.is_initial_status
             and (leads.first_activity_on is null or leads.first_activity_on > user_dates.evaluated_on) as is_untouched,
-        {{ flywheel.days_between('leads.created_on', 'user_dates.evaluated_on') }} > {{ var('neglect_days') }} as is_aged
+        {{ flywheel.days_between('coalesce(leads.assigned_on, leads.created_on)', 'user_dates.evaluated_on') }}
+            > {{ var('neglect_days') }} as is_aged,
+        leads.assigned_on
     from user_dates
     inner join leads
         on leads.owner_id = user_dates.user_id
-        and leads.created_on <= user_dates.evaluated_on
+        and coalesce(leads.assigned_on, leads.created_on) <= user_dates.evaluated_on
 
 ),
 
@@ -48,7 +53,12 @@ per_user as (
         user_dates.is_flaggable,
         coalesce(sum(case when leads_on_date.is_open then 1 else 0 end), 0) as open_leads,
         coalesce(sum(case when leads_on_date.is_open and leads_on_date.is_untouched and leads_on_date.is_aged
-                          then 1 else 0 end), 0) as neglected_leads
+                          then 1 else 0 end), 0) as neglected_leads,
+        -- of those, the leads handed to them (and the latest such day)
+        coalesce(sum(case when leads_on_date.is_open and leads_on_date.is_untouched and leads_on_date.is_aged
+                          and leads_on_date.assigned_on is not null then 1 else 0 end), 0) as neglected_assigned,
+        max(case when leads_on_date.is_open and leads_on_date.is_untouched and leads_on_date.is_aged
+                 then leads_on_date.assigned_on end) as latest_assigned_on
     from user_dates
     left join leads_on_date
         on user_dates.user_id = leads_on_date.user_id
@@ -69,7 +79,11 @@ select
     cast(neglected_leads as {{ flywheel.type_double() }}) as metric_value,
     cast({{ var('neglected_leads_min') }} as {{ flywheel.type_double() }}) as threshold,
     {{ dbt.concat([
-        flywheel.as_text('neglected_leads'), "' open leads created more than " ~ var('neglect_days') ~ " days ago were never touched (no task, event or status change), '",
+        flywheel.as_text('neglected_leads'), "' open leads held more than " ~ var('neglect_days') ~ " days were never touched (no task, event or status change), '",
         "coalesce(" ~ flywheel.as_percent_text(flywheel.safe_divide('neglected_leads', 'open_leads')) ~ ", '0%')",
-        "' of the '", flywheel.as_text('open_leads'), "' open leads they own'"]) }} as evidence
+        "' of the '", flywheel.as_text('open_leads'), "' open leads they own'",
+        "case when neglected_assigned > 0 then " ~ dbt.concat([
+            "'; '", flywheel.as_text('neglected_assigned'), "' of them assigned to them '",
+            flywheel.as_text(flywheel.days_between('latest_assigned_on', 'evaluated_on')), "' days ago'"])
+        ~ " else '' end"]) }} as evidence
 from per_user
