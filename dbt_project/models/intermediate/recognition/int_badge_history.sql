@@ -190,7 +190,7 @@ badges as (
 
     select
         user_id, evaluated_on, 'most_improved' as badge,
-        can_earn and score_gain >= {{ var('most_improved_min_gain') }} and score_gain = best_gain as is_held,
+        can_earn and coalesce(score_gain >= {{ var('most_improved_min_gain') }} and score_gain = best_gain, false) as is_held,
         score_gain as metric_value,
         cast({{ var('most_improved_min_gain') }} as {{ flywheel.type_double() }}) as threshold,
         {{ dbt.concat(["'score rose by '", "coalesce(" ~ flywheel.as_text('round(score_gain, 1)') ~ ", '-')",
