@@ -84,7 +84,7 @@ def test_every_mart_is_built(quickstart):
     cwd, _ = quickstart
     with duckdb.connect(str(cwd / "data" / "flywheel.duckdb"), read_only=True) as con:
         for mart in ["user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
-                     "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities"]:
+                     "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities", "user_recognition", "team_casei"]:
             assert con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0] > 0, mart
 
 

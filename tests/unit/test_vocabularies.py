@@ -1,5 +1,6 @@
 """Each shared vocabulary has one home, and every copy that cannot derive from it is held to it:
-the flags and tiers (the `flywheel_flags` / `flywheel_tiers` vars of dbt_project.yml), the marts
+the flags, tiers, badges and CASEI pillars (the `flywheel_flags` / `flywheel_tiers` /
+`flywheel_badges` / `flywheel_pillars` vars of dbt_project.yml), the marts
 (the models in `models/marts/`, read from the manifest) and the objects (`OBJECTS`)."""
 
 import json
@@ -13,7 +14,7 @@ from pipelines.report.figures import TIER_COLORS, TIER_LABELS
 from pipelines.report.render import FLAG_LABELS
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.sample_org.personas import EXPECTED_FLAGS
-from pipelines.vocabulary import flag_severities, flags, tiers
+from pipelines.vocabulary import badges, flag_severities, flags, pillars, tiers
 
 SEVERITIES = {"info", "warn", "critical"}
 
@@ -48,10 +49,13 @@ def test_the_contract_vocabulary():
                        "stale_pipeline", "declining_usage", "batch_entry")
     assert set(flag_severities().values()) <= SEVERITIES
     assert tiers() == ("champion", "healthy", "at_risk", "silent")
+    assert badges() == ("steady_hand", "iron_streak", "clean_trail", "pipeline_keeper", "comeback", "most_improved")
+    assert pillars() == ("culture", "agility", "sponsorship", "engagement", "involvement")
 
 
 @pytest.mark.parametrize(("column", "vocabulary"), [("flag", set(flags())), ("tier", set(tiers())),
-                                                    ("severity", SEVERITIES)])
+                                                    ("severity", SEVERITIES), ("badge", set(badges())),
+                                                    ("weakest_pillar", set(pillars()))])
 def test_suites_and_dbt_tests_accept_exactly_the_vocabulary(manifest, column, vocabulary):
     found = in_set(column) + accepted_values(manifest, column)
     assert found, column
