@@ -75,7 +75,7 @@ def test_flags_find_what_the_sample_org_planted(quickstart):
         scores, wrongly_flagged = flag_scores(con, read_ground_truth(data / "sample_org_ground_truth.jsonl"))
     print(table(scores))
     for score in scores:
-        assert score.expected > 0, f"the default org plants no {score.flag}"
+        assert score.expected > 0, f"the default org plants no {score.name}"
         assert score.precision >= 0.9 and score.recall >= 0.9, table(scores)
     assert wrongly_flagged == []
 
