@@ -14,11 +14,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pipelines.report.queries import LOGIN_WINDOW_DAYS, SEVERITIES, ReportData
-from pipelines.vocabulary import tiers
+from pipelines.vocabulary import badges, pillars, tiers
 
 TIER_LABELS = {"champion": "Champion", "healthy": "Healthy", "at_risk": "At risk", "silent": "Silent"}
 TIER_COLORS = {"champion": "#1a7f4b", "healthy": "#74c476", "at_risk": "#f0a500", "silent": "#c0392b"}
 SEVERITY_LABELS = {"critical": "Critical", "warn": "Warning", "info": "Info"}
+BADGE_LABELS = {"steady_hand": "Steady hand", "iron_streak": "Iron streak", "clean_trail": "Clean trail",
+                "pipeline_keeper": "Pipeline keeper", "comeback": "Comeback", "most_improved": "Most improved"}
+BADGE_COLORS = {"steady_hand": "#2563eb", "iron_streak": "#1e3a8a", "clean_trail": "#0f766e",
+                "pipeline_keeper": "#74c476", "comeback": "#f0a500", "most_improved": "#9333ea"}
+PILLAR_LABELS = {"culture": "Culture", "agility": "Agility", "sponsorship": "Sponsorship",
+                 "engagement": "Engagement", "involvement": "Involvement"}
+PILLAR_COLORS = {"culture": "#0f766e", "agility": "#2563eb", "sponsorship": "#9333ea",
+                 "engagement": "#74c476", "involvement": "#f0a500"}
 SEVERITY_COLORS = {"critical": "#c0392b", "warn": "#f0a500", "info": "#5b8def"}
 LOGIN_KINDS = {  # column -> (legend label, colour)
     "interactive": ("People (browser, SSO, mobile)", "#2563eb"),
@@ -150,6 +158,38 @@ def flags_by_team(flags: pd.DataFrame) -> go.Figure:
     return _finish(figure, 120 + 34 * len(counts), None if len(counts) else "No one is flagged this week")
 
 
+def wins_by_team(badges_held: pd.DataFrame) -> go.Figure:
+    """Badges held per team, stacked by badge; the team with most at the top."""
+    counts = badges_held.pivot_table(index="team", columns="badge", values="user_id", aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=list(badges()), fill_value=0)
+    counts = counts.assign(total=counts.sum(axis=1)).sort_values(["total"], ascending=True)
+    names = [label(n) for n in counts.index]
+    figure = go.Figure([
+        go.Bar(y=names, x=counts[badge], orientation="h", name=BADGE_LABELS[badge], marker_color=BADGE_COLORS[badge],
+               hovertemplate=f"%{{y}}: %{{x}} × {BADGE_LABELS[badge].lower()}<extra></extra>")
+        for badge in badges()
+    ])
+    figure.update_layout(barmode="stack")
+    few = counts.empty or counts["total"].max() <= 10
+    figure.update_xaxes(title="badges", rangemode="tozero", dtick=1 if few else None)
+    return _finish(figure, 120 + 34 * len(counts), None if len(counts) else "No badges earned this week")
+
+
+def casei_pillars(casei: pd.DataFrame) -> go.Figure:
+    """Each team's five CASEI pillars side by side (0-100); a missing bar: no such pillar (no manager)."""
+    ordered = casei.iloc[::-1]
+    names = [label(n) for n in ordered["team"]]
+    figure = go.Figure([
+        go.Bar(y=names, x=ordered[f"{pillar}_score"], orientation="h", name=PILLAR_LABELS[pillar],
+               marker_color=PILLAR_COLORS[pillar],
+               hovertemplate=f"%{{y}}: {PILLAR_LABELS[pillar].lower()} %{{x:.0f}}<extra></extra>")
+        for pillar in pillars()
+    ])
+    figure.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
+    figure.update_xaxes(range=[0, 105], title="pillar score (0-100)")
+    return _finish(figure, 140 + 110 * len(ordered), None if len(ordered) else "No teams this week")
+
+
 def logins_by_day(logins: pd.DataFrame) -> go.Figure:
     """Login attempts per day: people, integrations and sync clients, failures."""
     figure = go.Figure([
@@ -204,6 +244,15 @@ def build_charts(data: ReportData) -> dict[str, Chart]:
             "Silent non-use flags by team",
             "Flags holding on the as-of date; the list below says who and why.",
             flags_by_team(data.flags)),
+        "casei-pillars": Chart(
+            "Each team under the five CASEI pillars",
+            "Culture (routines), agility (leads touched and flags closed quickly), sponsorship (the leader above), "
+            "engagement (members champion or healthy), involvement (the manager's own use). The table names the weakest.",
+            casei_pillars(data.casei)),
+        "wins-by-team": Chart(
+            "Wins this week",
+            "Badges held on the as-of date, by team; the lists below say who and why.",
+            wins_by_team(data.badges)),
         "logins-by-day": Chart(
             "Login activity by day",
             "Every login attempt: people at work, integrations and sync clients that log in by themselves, failures.",

@@ -111,3 +111,25 @@ def pillar_table(results: list[PillarResult]) -> str:
               f"{'-' if r.value is None else f'{r.value:.1f}':>6} {r.expected_value:>6.1f} {r.tolerance:>4.0f}"
               for r in results]
     return "\n".join(lines)
+
+
+def streak_mismatches(con: duckdb.DuckDBPyConnection, truth: list[dict]) -> list[str]:
+    """Planted day streaks (a known break, a full history) that the scorecard counts otherwise."""
+    found = dict(con.execute("SELECT user_id, current_streak_days FROM marts.user_adoption_scorecard "
+                             "WHERE is_current_week").fetchall())
+    return [f"{t['persona']} {t['user_id']}: current_streak_days {found.get(t['user_id'])}, planted {t['current_streak_days']}"
+            for t in truth if t.get("current_streak_days") is not None and found.get(t["user_id"]) != t["current_streak_days"]]
+
+
+def recognition_failures(con: duckdb.DuckDBPyConnection, truth: list[dict]) -> list[str]:
+    """Everything recognition and CASEI get wrong against the truth: a planted badge missed or one
+    held against it, a badge held by someone who must never hold one, a day streak counted
+    otherwise, a planted team whose weakest pillar or its value is not the truth's."""
+    scores, wrongly = badge_scores(con, truth)
+    failures = [f"{s.name}: precision {s.precision:.2f}, recall {s.recall:.2f} ({s.found} found, {s.expected} expected)"
+                for s in scores if s.expected == 0 or s.precision < 1 or s.recall < 1]
+    failures += [f"never to hold a badge: {w}" for w in wrongly]
+    failures += streak_mismatches(con, truth)
+    failures += [f"team of {r.manager_persona} {r.manager_id}: weakest {r.weakest_pillar} at {r.value}, planted "
+                 f"{r.expected_pillar} at {r.expected_value} ± {r.tolerance}" for r in pillar_results(con, truth) if not r.holds]
+    return failures

@@ -317,8 +317,9 @@ class _Builder:
                 for _ in range(1 + int(self.rng.poisson(1.0))):
                     self._task(p, self.ms(day, self.work_hour()))
             return
-        if p.persona == "slow_toucher":
-            p.touch_hours = (340.0, 420.0)  # past slow_touch_hours (336): touch speed 0
+        if p.persona == "slow_toucher":  # a lead's first task comes past slow_touch_hours (336): touch speed 0;
+            p.touch_hours = (340.0, 420.0)  # no other task or event, which could land on a lead sooner
+            p.rates = (p.rates[0], p.rates[1], 0.0, 0.0)
         if p.persona in ("trail_keeper", "near_trail", "pipeline_tender", "near_pipeline"):
             p.rates = (p.rates[0], 0.0, p.rates[2], p.rates[3])  # their deals are the planted ones
         self._logins(p)

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.dbt_project import DBT_PROJECT_DIR, dbt_project, published_marts
 from pipelines.quality.gx_gate import EXPECTATIONS_DIR
-from pipelines.report.figures import TIER_COLORS, TIER_LABELS
+from pipelines.report.figures import BADGE_COLORS, BADGE_LABELS, PILLAR_COLORS, PILLAR_LABELS, TIER_COLORS, TIER_LABELS
 from pipelines.report.render import FLAG_LABELS
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.sample_org.personas import EXPECTED_FLAGS
@@ -68,6 +68,8 @@ def test_every_flag_has_its_rule_model_and_a_label_and_the_report_knows_every_ti
     assert rules - {"int_flag_history"} == {f"int_flag_{flag}" for flag in flags()}
     assert set(FLAG_LABELS) == set(flags())
     assert set(TIER_LABELS) == set(TIER_COLORS) == set(tiers())
+    assert set(BADGE_LABELS) == set(BADGE_COLORS) == set(badges())
+    assert set(PILLAR_LABELS) == set(PILLAR_COLORS) == set(pillars())
     assert {flag for planted in EXPECTED_FLAGS.values() for flag in planted} <= set(flags())
 
 
