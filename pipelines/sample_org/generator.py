@@ -332,6 +332,10 @@ class _Builder:
                     self._task(p, self.ms(day, self.work_hour()))
             return
         self._records(p)
+        if p.persona == "slow_toucher":  # a task on nothing in particular each day they work: a routine
+            for day in np.flatnonzero(p.login_days).tolist():
+                for _ in range(1 + int(self.rng.poisson(1.0))):
+                    self._task(p, self.ms(day, self.work_hour()), target=("none", None, None))
         last = self.d - 1
         if p.persona in ("trail_keeper", "near_trail"):
             for back in (35, 25, 15, 5):

@@ -53,7 +53,7 @@ team's weakest pillar with its value (and a tolerance where the value depends on
 | --- | --- | --- |
 | absent_leader (never logs in) / 3 steady | involvement | 0 (the manager's score) |
 | steady, under an absent_leader director / 3 steady | sponsorship | 0 (the director's score); the director's own team (that manager): involvement 0 |
-| steady / 3 slow_toucher (a lead's first task 340–420 hours after it, no other task or event) | agility | 50 (touch speed 0, no flag opened) |
+| steady / 3 slow_toucher (a lead's first task 340–420 hours after it; their other tasks are on nothing in particular) | agility | 50 (touch speed 0, no flag opened) |
 | steady / 3 lukewarm (log in on Tuesdays, one lead a week moved on without a task: tier at_risk) | engagement | 0 |
 | steady / 3 no_routine (log in most days, record only on Tuesdays and Thursdays) | culture | about 36 (± 12) |
 
