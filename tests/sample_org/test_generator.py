@@ -96,3 +96,21 @@ def test_dormant_users_still_have_background_sync_logins(org):
     for user in dormant:
         recent = [r for r in logins if r["UserId"] == user and r["LoginTime"] >= last_two_weeks]
         assert recent and all(r["Application"] == "Salesforce for Outlook" for r in recent)
+
+
+def test_recognition_and_casei_are_planted_with_their_truth(org):
+    truth = org.ground_truth.to_pylist()
+    by_persona = {r["persona"]: r for r in truth}
+    assert {r["team_weakest_pillar"] for r in truth if r["team_weakest_pillar"]} == {
+        "culture", "agility", "sponsorship", "engagement", "involvement"}
+    held = {b for r in truth for b in r["expected_badges"]}
+    assert held == {"steady_hand", "iron_streak", "clean_trail", "pipeline_keeper", "comeback", "most_improved"}
+    logins = org.tables["LoginHistory"].to_pylist()
+    absent = {r["user_id"] for r in truth if r["persona"] == "absent_leader"}
+    assert len(absent) == 2 and not [r for r in logins if r["UserId"] in absent]  # never logged in: measured, dormant
+    broken = by_persona["streak_broken"]["user_id"]
+    days = {r["LoginTime"].date() for r in logins if r["UserId"] == broken}
+    working = [dt.date(2026, 11, 15) - dt.timedelta(days=n) for n in range(14)]
+    working = sorted(d for d in working if d.weekday() < 5)[-7:]  # the last 7 working days
+    assert working[0] not in days and all(d in days for d in working[1:])
+    assert by_persona["streak_broken"]["current_streak_days"] == 6
