@@ -140,39 +140,34 @@ def team_scores(teams: pd.DataFrame) -> go.Figure:
     return _finish(figure, 120 + 34 * len(ordered), None if len(ordered) else "No teams this week")
 
 
-def flags_by_team(flags: pd.DataFrame) -> go.Figure:
-    """Flags holding per team, stacked by severity; the team with most at the top."""
-    counts = flags.pivot_table(index="team", columns="severity", values="user_id", aggfunc="count", fill_value=0)
-    counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
+def _counts_by_team(rows: pd.DataFrame, column: str, kinds: list[str], labels: dict[str, str],
+                    colors: dict[str, str], unit: str, empty: str) -> go.Figure:
+    """Rows per team, stacked by `column` (one of `kinds`); the team with most at the top."""
+    counts = rows.pivot_table(index="team", columns=column, values="user_id", aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=kinds, fill_value=0)
     counts = counts.assign(total=counts.sum(axis=1)).sort_values(["total"], ascending=True)
     names = [label(n) for n in counts.index]
     figure = go.Figure([
-        go.Bar(y=names, x=counts[severity], orientation="h", name=SEVERITY_LABELS[severity],
-               marker_color=SEVERITY_COLORS[severity],
-               hovertemplate=f"%{{y}}: %{{x}} {SEVERITY_LABELS[severity].lower()} flags<extra></extra>")
-        for severity in SEVERITIES
+        go.Bar(y=names, x=counts[kind], orientation="h", name=labels[kind], marker_color=colors[kind],
+               hovertemplate=f"%{{y}}: %{{x}} × {labels[kind].lower()}<extra></extra>")
+        for kind in kinds
     ])
     figure.update_layout(barmode="stack")
     few = counts.empty or counts["total"].max() <= 10
-    figure.update_xaxes(title="flags", rangemode="tozero", dtick=1 if few else None)  # no half flags
-    return _finish(figure, 120 + 34 * len(counts), None if len(counts) else "No one is flagged this week")
+    figure.update_xaxes(title=unit, rangemode="tozero", dtick=1 if few else None)  # no half flags or badges
+    return _finish(figure, 120 + 34 * len(counts), None if len(counts) else empty)
+
+
+def flags_by_team(flags: pd.DataFrame) -> go.Figure:
+    """Flags holding per team, stacked by severity; the team with most at the top."""
+    return _counts_by_team(flags, "severity", list(SEVERITIES), SEVERITY_LABELS, SEVERITY_COLORS, "flags",
+                           "No one is flagged this week")
 
 
 def wins_by_team(badges_held: pd.DataFrame) -> go.Figure:
     """Badges held per team, stacked by badge; the team with most at the top."""
-    counts = badges_held.pivot_table(index="team", columns="badge", values="user_id", aggfunc="count", fill_value=0)
-    counts = counts.reindex(columns=list(badges()), fill_value=0)
-    counts = counts.assign(total=counts.sum(axis=1)).sort_values(["total"], ascending=True)
-    names = [label(n) for n in counts.index]
-    figure = go.Figure([
-        go.Bar(y=names, x=counts[badge], orientation="h", name=BADGE_LABELS[badge], marker_color=BADGE_COLORS[badge],
-               hovertemplate=f"%{{y}}: %{{x}} × {BADGE_LABELS[badge].lower()}<extra></extra>")
-        for badge in badges()
-    ])
-    figure.update_layout(barmode="stack")
-    few = counts.empty or counts["total"].max() <= 10
-    figure.update_xaxes(title="badges", rangemode="tozero", dtick=1 if few else None)
-    return _finish(figure, 120 + 34 * len(counts), None if len(counts) else "No badges earned this week")
+    return _counts_by_team(badges_held, "badge", list(badges()), BADGE_LABELS, BADGE_COLORS, "badges",
+                           "No badges earned this week")
 
 
 def casei_pillars(casei: pd.DataFrame) -> go.Figure:

@@ -203,13 +203,7 @@ badges as (
 
 with_run_start as (
 
-    select
-        *,
-        max(case when not is_held then evaluated_on end) over (
-            partition by user_id, badge order by evaluated_on
-            rows between unbounded preceding and current row
-        ) as last_not_held_on
-    from badges
+    {{ flywheel.held_since('badges', 'is_held', 'user_id, badge') }}
 
 )
 
@@ -221,7 +215,5 @@ select
     metric_value,
     threshold,
     evidence,
-    case when is_held then min(case when is_held then evaluated_on end) over (
-        partition by user_id, badge, last_not_held_on
-    ) end as earned_on
+    held_since as earned_on
 from with_run_start
