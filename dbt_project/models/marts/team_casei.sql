@@ -171,7 +171,7 @@ manager_touches as (
     left join leads on activities.who_id = leads.lead_id
     left join opportunities on activities.what_id = opportunities.opportunity_id
     inner join users as owners on owners.user_id = coalesce(leads.owner_id, opportunities.owner_id)
-    where owners.manager_id = activities.created_by_id
+    where owners.manager_id = activities.created_by_id and owners.is_measured
 
 ),
 
