@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from pipelines.report.queries import LOGIN_WINDOW_DAYS, SEVERITIES, ReportData
 from pipelines.vocabulary import badges, pillars, tiers
@@ -25,6 +26,7 @@ BADGE_COLORS = {"steady_hand": "#2563eb", "iron_streak": "#1e3a8a", "clean_trail
                 "pipeline_keeper": "#74c476", "comeback": "#f0a500", "most_improved": "#9333ea"}
 PILLAR_LABELS = {"culture": "Culture", "agility": "Agility", "sponsorship": "Sponsorship",
                  "engagement": "Engagement", "involvement": "Involvement"}
+WEAKEST_COLOR = "#c0392b"
 PILLAR_COLORS = {"culture": "#0f766e", "agility": "#2563eb", "sponsorship": "#9333ea",
                  "engagement": "#74c476", "involvement": "#f0a500"}
 SEVERITY_COLORS = {"critical": "#c0392b", "warn": "#f0a500", "info": "#5b8def"}
@@ -171,18 +173,24 @@ def wins_by_team(badges_held: pd.DataFrame) -> go.Figure:
 
 
 def casei_pillars(casei: pd.DataFrame) -> go.Figure:
-    """Each team's five CASEI pillars side by side (0-100); a missing bar: no such pillar (no manager)."""
+    """Small multiples: a column per CASEI pillar (0-100), a row per team, each team's weakest
+    pillar in red; no bar: the team has no such pillar (no manager)."""
     ordered = casei.iloc[::-1]
     names = [label(n) for n in ordered["team"]]
-    figure = go.Figure([
-        go.Bar(y=names, x=ordered[f"{pillar}_score"], orientation="h", name=PILLAR_LABELS[pillar],
-               marker_color=PILLAR_COLORS[pillar],
-               hovertemplate=f"%{{y}}: {PILLAR_LABELS[pillar].lower()} %{{x:.0f}}<extra></extra>")
-        for pillar in pillars()
-    ])
-    figure.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
-    figure.update_xaxes(range=[0, 105], title="pillar score (0-100)")
-    return _finish(figure, 140 + 110 * len(ordered), None if len(ordered) else "No teams this week")
+    figure = make_subplots(rows=1, cols=len(pillars()), shared_yaxes=True, horizontal_spacing=0.015,
+                           subplot_titles=[PILLAR_LABELS[p] for p in pillars()])
+    for column, pillar in enumerate(pillars(), start=1):
+        weakest = ordered["weakest_pillar"] == pillar
+        figure.add_trace(go.Bar(
+            y=names, x=ordered[f"{pillar}_score"], orientation="h", name=PILLAR_LABELS[pillar], showlegend=False,
+            marker_color=[WEAKEST_COLOR if w else PILLAR_COLORS[pillar] for w in weakest],
+            hovertemplate=f"%{{y}}: {PILLAR_LABELS[pillar].lower()} %{{x:.0f}}<extra></extra>",
+        ), row=1, col=column)
+        figure.update_xaxes(range=[0, 105], tickvals=[0, 50, 100], row=1, col=column)
+    figure.update_layout(bargap=0.3)
+    _finish(figure, 130 + 26 * len(ordered), None if len(ordered) else "No teams this week")
+    figure.update_annotations(font={"size": 13})
+    return figure
 
 
 def logins_by_day(logins: pd.DataFrame) -> go.Figure:
@@ -242,7 +250,8 @@ def build_charts(data: ReportData) -> dict[str, Chart]:
         "casei-pillars": Chart(
             "Each team under the five CASEI pillars",
             "Culture (routines), agility (leads touched and flags closed quickly), sponsorship (the leader above), "
-            "engagement (members champion or healthy), involvement (the manager's own use). The table names the weakest.",
+            "engagement (members champion or healthy), involvement (the manager's own use). Red: the team's weakest; "
+            "the table below says why.",
             casei_pillars(data.casei)),
         "wins-by-team": Chart(
             "Wins this week",

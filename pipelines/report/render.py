@@ -128,16 +128,21 @@ def flag_groups(flags: pd.DataFrame, flag_deals: pd.DataFrame) -> list[dict]:
 
 
 def win_groups(data: ReportData, streaks_shown: int = 3) -> list[dict]:
-    """Per team with a win: its badges (most improved apart) and its longest current streaks."""
+    """Per team with a win: the most improved, each person's other badges (in the order of
+    `data.badges`) and the team's longest current streaks."""
     badge_rows = {team: records(rows) for team, rows in data.badges.groupby("team", sort=False)}
     streak_rows = {team: records(rows.head(streaks_shown)) for team, rows in data.streaks.groupby("team", sort=False)}
-    return [
-        {"team": team, "heading": "Without a manager" if team == NO_MANAGER else f"{team}'s team",
-         "badges": [b for b in badge_rows.get(team, []) if b["badge"] != "most_improved"],
-         "most_improved": [b for b in badge_rows.get(team, []) if b["badge"] == "most_improved"],
-         "streaks": streak_rows.get(team, [])}
-        for team in sorted(set(badge_rows) | set(streak_rows))
-    ]
+    groups = []
+    for team in sorted(set(badge_rows) | set(streak_rows)):
+        people: dict[str, dict] = {}
+        for row in badge_rows.get(team, []):
+            if row["badge"] != "most_improved":
+                people.setdefault(row["user_id"], {"user_name": row["user_name"], "badges": []})["badges"].append(row)
+        groups.append({"team": team, "heading": "Without a manager" if team == NO_MANAGER else f"{team}'s team",
+                       "most_improved": [b for b in badge_rows.get(team, []) if b["badge"] == "most_improved"],
+                       "people": sorted(people.values(), key=lambda p: (-len(p["badges"]), p["user_name"])),
+                       "streaks": streak_rows.get(team, [])})
+    return groups
 
 
 def chart_html(key: str, chart: Chart) -> Markup:

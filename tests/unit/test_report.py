@@ -219,7 +219,8 @@ def test_wins_come_by_team_with_badges_streaks_and_the_most_improved_apart(page,
     assert [s["user_name"] for s in wins["streaks"]] == ["Al Ames", "Zoe Young"]  # longest current streak first
     section = page[page.index('id="wins"'):page.index('id="silent"')]
     assert "Most improved: <strong>Zoe Young</strong>" in section and "Iron streak" in section
-    assert "Logged in and recorded work on 23 working days in a row, since 2026-10-14." in section
+    assert 'title="Logged in and recorded work on 23 working days in a row, since 2026-10-14."' in section
+    assert [b["badge"] for b in wins["people"][0]["badges"]] == ["steady_hand", "iron_streak"]
     assert "<strong>Al Ames</strong> 23 working days in a row (5 active weeks, best 25)" in section
     assert page.index('id="wins"') < page.index('id="silent"')  # wins before the silent list
     counts = {t.name: list(t.x) for t in wins_by_team(data.badges).data}
@@ -233,6 +234,7 @@ def test_each_team_shows_its_five_pillars_and_the_weakest_with_its_evidence(page
     assert [t.name for t in figure.data] == ["Culture", "Agility", "Sponsorship", "Engagement", "Involvement"]
     involvement = list(figure.data[4].x)  # first team at the top: the rows come reversed
     assert involvement[1:] == [40.0, 95.0] and math.isnan(involvement[0])  # no manager: no involvement bar
+    assert list(figure.data[4].marker.color) == ["#f0a500", "#c0392b", "#f0a500"]  # Mateo Evans' weakest in red
     section = page[page.index('id="casei"'):page.index('id="wins"')]
     assert "Weakest: involvement — the manager&#39;s own score is 40.0 while the team&#39;s median is 65.0" in section
     assert '<td class="num below">40</td>' in section  # the weakest marked
