@@ -1,5 +1,6 @@
-"""The product's fixed vocabulary, read from its one home: the `flywheel_flags` and
-`flywheel_tiers` vars of `dbt_project/dbt_project.yml` (which the dbt models read too)."""
+"""The product's fixed vocabulary, read from its one home: the `flywheel_flags`, `flywheel_tiers`,
+`flywheel_badges` and `flywheel_pillars` vars of `dbt_project/dbt_project.yml` (which the dbt
+models read too)."""
 
 from __future__ import annotations
 
@@ -27,3 +28,13 @@ def flags() -> tuple[str, ...]:
 def tiers() -> tuple[str, ...]:
     """The tiers, best first."""
     return tuple(_project_vars()["flywheel_tiers"])
+
+
+def badges() -> tuple[str, ...]:
+    """The badges of `user_recognition`, in the contract's order."""
+    return tuple(_project_vars()["flywheel_badges"])
+
+
+def pillars() -> tuple[str, ...]:
+    """The CASEI pillars of `team_casei`, in the contract's order (which breaks ties for the weakest)."""
+    return tuple(_project_vars()["flywheel_pillars"])

@@ -38,6 +38,33 @@ CROSS_CHECKS: dict[str, list[CrossCheck]] = {
                WHERE coalesce(t.open_flags, 0) != coalesce(l.flags, 0)""",
         )
     ],
+    "user_recognition": [
+        CrossCheck(
+            "no_badge_for_the_unmeasured_or_new",
+            "no badge for an excluded user (integration, inactive, not Standard) or a new hire",
+            """SELECT r.user_id, r.badge || ' held by ' || CASE WHEN u.is_measured THEN 'a new hire'
+                                                                  ELSE coalesce(u.exclusion_reason, 'an excluded user') END
+               FROM marts.user_recognition r JOIN intermediate.int_users u ON u.user_id = r.user_id
+               WHERE NOT u.is_measured OR u.is_new""",
+        ),
+        CrossCheck(
+            "no_badge_with_a_critical_flag",
+            "no badge for someone holding a critical flag",
+            """SELECT r.user_id, r.badge || ' held beside the critical flag ' || s.flag
+               FROM marts.user_recognition r JOIN marts.silent_non_use s ON s.user_id = r.user_id
+               WHERE s.severity = 'critical'""",
+        ),
+    ],
+    "team_casei": [
+        CrossCheck(
+            "every_team_has_its_pillars",
+            "every team and week of team_adoption has a team_casei row",
+            """SELECT t.team_id, 'no team_casei row for the week ending ' || t.week_ending_on
+               FROM marts.team_adoption t
+               WHERE NOT EXISTS (SELECT 1 FROM marts.team_casei c
+                                 WHERE c.team_id = t.team_id AND c.week_ending_on = t.week_ending_on)""",
+        )
+    ],
 }
 
 

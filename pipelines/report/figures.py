@@ -12,13 +12,23 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from pipelines.report.queries import LOGIN_WINDOW_DAYS, SEVERITIES, ReportData
-from pipelines.vocabulary import tiers
+from pipelines.vocabulary import badges, pillars, tiers
 
 TIER_LABELS = {"champion": "Champion", "healthy": "Healthy", "at_risk": "At risk", "silent": "Silent"}
 TIER_COLORS = {"champion": "#1a7f4b", "healthy": "#74c476", "at_risk": "#f0a500", "silent": "#c0392b"}
 SEVERITY_LABELS = {"critical": "Critical", "warn": "Warning", "info": "Info"}
+BADGE_LABELS = {"steady_hand": "Steady hand", "iron_streak": "Iron streak", "clean_trail": "Clean trail",
+                "pipeline_keeper": "Pipeline keeper", "comeback": "Comeback", "most_improved": "Most improved"}
+BADGE_COLORS = {"steady_hand": "#2563eb", "iron_streak": "#1e3a8a", "clean_trail": "#0f766e",
+                "pipeline_keeper": "#74c476", "comeback": "#f0a500", "most_improved": "#9333ea"}
+PILLAR_LABELS = {"culture": "Culture", "agility": "Agility", "sponsorship": "Sponsorship",
+                 "engagement": "Engagement", "involvement": "Involvement"}
+WEAKEST_COLOR = "#c0392b"
+PILLAR_COLORS = {"culture": "#0f766e", "agility": "#2563eb", "sponsorship": "#9333ea",
+                 "engagement": "#74c476", "involvement": "#f0a500"}
 SEVERITY_COLORS = {"critical": "#c0392b", "warn": "#f0a500", "info": "#5b8def"}
 LOGIN_KINDS = {  # column -> (legend label, colour)
     "interactive": ("People (browser, SSO, mobile)", "#2563eb"),
@@ -132,22 +142,55 @@ def team_scores(teams: pd.DataFrame) -> go.Figure:
     return _finish(figure, 120 + 34 * len(ordered), None if len(ordered) else "No teams this week")
 
 
-def flags_by_team(flags: pd.DataFrame) -> go.Figure:
-    """Flags holding per team, stacked by severity; the team with most at the top."""
-    counts = flags.pivot_table(index="team", columns="severity", values="user_id", aggfunc="count", fill_value=0)
-    counts = counts.reindex(columns=list(SEVERITIES), fill_value=0)
+def _counts_by_team(rows: pd.DataFrame, column: str, kinds: list[str], labels: dict[str, str],
+                    colors: dict[str, str], unit: str, empty: str) -> go.Figure:
+    """Rows per team, stacked by `column` (one of `kinds`); the team with most at the top."""
+    counts = rows.pivot_table(index="team", columns=column, values="user_id", aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=kinds, fill_value=0)
     counts = counts.assign(total=counts.sum(axis=1)).sort_values(["total"], ascending=True)
     names = [label(n) for n in counts.index]
     figure = go.Figure([
-        go.Bar(y=names, x=counts[severity], orientation="h", name=SEVERITY_LABELS[severity],
-               marker_color=SEVERITY_COLORS[severity],
-               hovertemplate=f"%{{y}}: %{{x}} {SEVERITY_LABELS[severity].lower()} flags<extra></extra>")
-        for severity in SEVERITIES
+        go.Bar(y=names, x=counts[kind], orientation="h", name=labels[kind], marker_color=colors[kind],
+               hovertemplate=f"%{{y}}: %{{x}} × {labels[kind].lower()}<extra></extra>")
+        for kind in kinds
     ])
     figure.update_layout(barmode="stack")
     few = counts.empty or counts["total"].max() <= 10
-    figure.update_xaxes(title="flags", rangemode="tozero", dtick=1 if few else None)  # no half flags
-    return _finish(figure, 120 + 34 * len(counts), None if len(counts) else "No one is flagged this week")
+    figure.update_xaxes(title=unit, rangemode="tozero", dtick=1 if few else None)  # no half flags or badges
+    return _finish(figure, 120 + 34 * len(counts), None if len(counts) else empty)
+
+
+def flags_by_team(flags: pd.DataFrame) -> go.Figure:
+    """Flags holding per team, stacked by severity; the team with most at the top."""
+    return _counts_by_team(flags, "severity", list(SEVERITIES), SEVERITY_LABELS, SEVERITY_COLORS, "flags",
+                           "No one is flagged this week")
+
+
+def wins_by_team(badges_held: pd.DataFrame) -> go.Figure:
+    """Badges held per team, stacked by badge; the team with most at the top."""
+    return _counts_by_team(badges_held, "badge", list(badges()), BADGE_LABELS, BADGE_COLORS, "badges",
+                           "No badges earned this week")
+
+
+def casei_pillars(casei: pd.DataFrame) -> go.Figure:
+    """Small multiples: a column per CASEI pillar (0-100), a row per team, each team's weakest
+    pillar in red; no bar: the team has no such pillar (no manager)."""
+    ordered = casei.iloc[::-1]
+    names = [label(n) for n in ordered["team"]]
+    figure = make_subplots(rows=1, cols=len(pillars()), shared_yaxes=True, horizontal_spacing=0.015,
+                           subplot_titles=[PILLAR_LABELS[p] for p in pillars()])
+    for column, pillar in enumerate(pillars(), start=1):
+        weakest = ordered["weakest_pillar"] == pillar
+        figure.add_trace(go.Bar(
+            y=names, x=ordered[f"{pillar}_score"], orientation="h", name=PILLAR_LABELS[pillar], showlegend=False,
+            marker_color=[WEAKEST_COLOR if w else PILLAR_COLORS[pillar] for w in weakest],
+            hovertemplate=f"%{{y}}: {PILLAR_LABELS[pillar].lower()} %{{x:.0f}}<extra></extra>",
+        ), row=1, col=column)
+        figure.update_xaxes(range=[0, 105], tickvals=[0, 50, 100], row=1, col=column)
+    figure.update_layout(bargap=0.3)
+    _finish(figure, 130 + 26 * len(ordered), None if len(ordered) else "No teams this week")
+    figure.update_annotations(font={"size": 13})
+    return figure
 
 
 def logins_by_day(logins: pd.DataFrame) -> go.Figure:
@@ -204,6 +247,16 @@ def build_charts(data: ReportData) -> dict[str, Chart]:
             "Silent non-use flags by team",
             "Flags holding on the as-of date; the list below says who and why.",
             flags_by_team(data.flags)),
+        "casei-pillars": Chart(
+            "Each team under the five CASEI pillars",
+            "Culture (routines), agility (leads touched and flags closed quickly), sponsorship (the leader above), "
+            "engagement (members champion or healthy), involvement (the manager's own use). Red: the team's weakest; "
+            "the table below says why.",
+            casei_pillars(data.casei)),
+        "wins-by-team": Chart(
+            "Wins this week",
+            "Badges held on the as-of date, by team; the lists below say who and why.",
+            wins_by_team(data.badges)),
         "logins-by-day": Chart(
             "Login activity by day",
             "Every login attempt: people at work, integrations and sync clients that log in by themselves, failures.",

@@ -41,6 +41,15 @@ class ReportData:
     away: pd.DataFrame
     """Who is away on the as-of date (user_absences' current spans): `user_name`, `team`,
     `start_on`, `returns_on`, `sources`, by team and name."""
+    badges: pd.DataFrame
+    """user_recognition with its `team`: `user_name`, `badge`, `earned_on`, `metric_value`,
+    `evidence`, by team, badge (the vocabulary's order) and name."""
+    streaks: pd.DataFrame
+    """This week's streaks with `team`: `user_name`, `current_streak_days`, `longest_streak_days`,
+    `current_streak_weeks`, of people with a current streak, by team and longest current streak."""
+    casei: pd.DataFrame
+    """team_casei this week with its `team`: the five `<pillar>_score`, `weakest_pillar`,
+    `evidence`, by team."""
 
 
 def login_window_start(as_of: dt.date) -> dt.date:
@@ -95,6 +104,11 @@ def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
     deal_columns = "owner_id AS user_id, opportunity_name, stage_name, amount, created_on, close_date, reason"
     flag_team, flag_team_join = _with_team("s")
     away_team, away_team_join = _with_team("a")
+    badge_team, badge_team_join = _with_team("r")
+    streak_team, streak_team_join = _with_team("c")
+    casei_team, casei_team_join = _with_team("p")
+    badge_rank = "CASE r.badge " + " ".join(f"WHEN '{b}' THEN {i}" for i, b in enumerate(vocabulary.badges())) + " END"
+    pillar_scores = ", ".join(f"p.{pillar}_score" for pillar in vocabulary.pillars())
     return ReportData(
         as_of=as_of,
         kpis=_frame(
@@ -134,6 +148,26 @@ def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
             f"FROM marts.user_absences a {away_team_join} "
             "WHERE a.is_current ORDER BY team, a.user_name",
             [as_of],
+        ),
+        badges=_frame(
+            con,
+            f"SELECT r.user_id, r.user_name, {badge_team}, r.badge, r.earned_on, r.metric_value, r.evidence "
+            f"FROM marts.user_recognition r {badge_team_join} ORDER BY team, {badge_rank}, r.user_name",
+            [as_of],
+        ),
+        streaks=_frame(
+            con,
+            f"SELECT c.user_id, c.user_name, {streak_team}, c.current_streak_days, c.longest_streak_days, "
+            f"c.current_streak_weeks FROM marts.user_adoption_scorecard c {streak_team_join} "
+            "WHERE c.is_current_week AND (c.current_streak_days > 0 OR c.current_streak_weeks > 0) "
+            "ORDER BY team, c.current_streak_days DESC, c.current_streak_weeks DESC, c.user_name",
+            [as_of],
+        ),
+        casei=_frame(
+            con,
+            f"SELECT p.manager_id, {casei_team}, p.team_size, {pillar_scores}, p.weakest_pillar, p.evidence "
+            f"FROM marts.team_casei p {casei_team_join} WHERE p.week_ending_on = ? ORDER BY team",
+            [as_of, as_of],
         ),
         flag_deals=_frame(
             con,

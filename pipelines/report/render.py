@@ -18,7 +18,7 @@ import plotly.io as pio
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from pipelines.report.figures import SEVERITY_LABELS, TIER_LABELS, Chart
+from pipelines.report.figures import BADGE_LABELS, PILLAR_LABELS, SEVERITY_LABELS, TIER_LABELS, Chart
 from pipelines.report.queries import NO_MANAGER, ReportData
 
 REPORT_FILE = Path("report") / "adoption_report.html"
@@ -127,6 +127,24 @@ def flag_groups(flags: pd.DataFrame, flag_deals: pd.DataFrame) -> list[dict]:
     ]
 
 
+def win_groups(data: ReportData, streaks_shown: int = 3) -> list[dict]:
+    """Per team with a win: the most improved, each person's other badges (in the order of
+    `data.badges`) and the team's longest current streaks."""
+    badge_rows = {team: records(rows) for team, rows in data.badges.groupby("team", sort=False)}
+    streak_rows = {team: records(rows.head(streaks_shown)) for team, rows in data.streaks.groupby("team", sort=False)}
+    groups = []
+    for team in sorted(set(badge_rows) | set(streak_rows)):
+        people: dict[str, dict] = {}
+        for row in badge_rows.get(team, []):
+            if row["badge"] != "most_improved":
+                people.setdefault(row["user_id"], {"user_name": row["user_name"], "badges": []})["badges"].append(row)
+        groups.append({"team": team, "heading": "Without a manager" if team == NO_MANAGER else f"{team}'s team",
+                       "most_improved": [b for b in badge_rows.get(team, []) if b["badge"] == "most_improved"],
+                       "people": sorted(people.values(), key=lambda p: (-len(p["badges"]), p["user_name"])),
+                       "streaks": streak_rows.get(team, [])})
+    return groups
+
+
 def chart_html(key: str, chart: Chart) -> Markup:
     """The chart's container and the script that draws it (plotly.js itself is in the page head)."""
     return Markup(pio.to_html(chart.figure, full_html=False, include_plotlyjs=False, div_id=key,
@@ -161,6 +179,10 @@ def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.d
         teams=records(data.teams),
         groups=flag_groups(data.flags, data.flag_deals),
         away=records(data.away),
+        wins=win_groups(data),
+        casei=records(data.casei),
+        badge_labels=BADGE_LABELS,
+        pillar_labels=PILLAR_LABELS,
         flag_labels=FLAG_LABELS,
         severity_labels=SEVERITY_LABELS,
         tier_labels=TIER_LABELS,

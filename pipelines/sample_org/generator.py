@@ -28,7 +28,10 @@ import pyarrow as pa
 
 from pipelines.sample_org.ids import make_id
 from pipelines.sample_org.leave_and_handovers import plant_leave_and_handovers
-from pipelines.sample_org.personas import MANAGER_MIX, NEW_HIRE_SHARE, NO_MANAGER_PERSONAS, REP_MIX, expected_flags
+from pipelines.sample_org.personas import (
+    CAST_BADGES, CASEI_TEAMS, CASEI_TRUTH, MANAGER_MIX, NEW_HIRE_SHARE, NO_MANAGER_PERSONAS, RECOGNITION_REPS, REP_MIX,
+    expected_flags,
+)
 from pipelines.sample_org.schema import OBJECTS
 
 DAY_MS = 86_400_000
@@ -75,6 +78,8 @@ class _Person:
     rates: tuple[float, float, float, float]  # leads, opportunities, tasks, events per login day
     outlook: bool = False
     away: tuple[int, int] | None = None  # first and last day index away (the last may lie after the history)
+    touch_hours: tuple[float, float] = (0.5, 48.0)  # a new lead's first task comes this many hours after it
+    truth: dict[str, Any] = field(default_factory=dict)  # recognition and CASEI truth (personas.py)
     leads: list[tuple[int, str]] = field(default_factory=list)  # (created ms, id) task targets
     opps: list[tuple[int, str, str]] = field(default_factory=list)  # (created ms, id, account id)
 
@@ -142,6 +147,7 @@ class _Builder:
             self._records(person)
             self._out_of_office(person)
         absences = plant_leave_and_handovers(self)
+        self._recognition_cast()
         return GeneratedOrg(self.c, self._tables(), self._ground_truth(), absences)
 
     def _reference_data(self) -> None:
@@ -257,6 +263,110 @@ class _Builder:
             "IsDeleted": False,
         })
 
+    # --- recognition and CASEI: planted after everyone else -----------------------------------
+    def _recognition_cast(self) -> None:
+        """The people and teams personas.py lists under "Recognition and CASEI" (orgs of 10 reps or
+        more), in teams of their own under the VP, so the rest of the org is the same without them."""
+        if sum(p.role == "rep" for p in self.people) < 10:
+            return
+        vp = self.people[0]
+        badge_team = self._team("steady", vp, RECOGNITION_REPS)
+        improvers = self._team("steady", vp, ["improver", "champion", "champion", "champion"])
+        for teammate in improvers[2:]:
+            teammate.truth["unexpected_badges"] = ["most_improved"]
+        director = self._person("manager", "absent_leader", vp.id)
+        weak = {pillar: self._team(manager, director if pillar == "sponsorship" else vp, reps)
+                for pillar, (manager, reps) in CASEI_TEAMS.items()}
+        for pillar, team in weak.items():
+            team[0].truth.update(team_weakest_pillar=pillar, **dict(zip(("team_pillar_value", "team_pillar_tolerance"),
+                                                                        CASEI_TRUTH[pillar])))
+        director.truth.update(team_weakest_pillar="involvement", team_pillar_value=0.0, team_pillar_tolerance=0.0)
+        for person in [*badge_team, *improvers, director, *(p for team in weak.values() for p in team)]:
+            self._cast_behaviour(person)
+
+    def _team(self, manager_persona: str, sponsor: _Person, rep_personas: list[str]) -> list[_Person]:
+        """A manager under `sponsor` and their reps (the manager first)."""
+        manager = self._person("manager", manager_persona, sponsor.id)
+        return [manager, *(self._person("rep", persona, manager.id) for persona in rep_personas)]
+
+    def _cast_behaviour(self, p: _Person) -> None:
+        days = np.arange(self.d)
+        exists = days >= max(p.created_day, 0)
+        weekday = (np.arange(self.d) + self.start.weekday()) % 7
+        p.truth.update(CAST_BADGES.get(p.persona, {}))
+        p.outlook = False  # a sync client alone would make an absent leader an integration user
+        if p.persona == "absent_leader":  # never logs in, records nothing: dormant, score 0
+            return
+        if p.persona in ("streak_keeper", "streak_broken", "weekly_streaker", "lukewarm", "improver"):
+            active = exists & self.workday
+            if p.persona == "streak_broken":  # the 7th working day from the end has no login: 6 after it
+                broken = np.flatnonzero(self.workday)[-7]
+                active &= days != broken
+                p.truth["current_streak_days"] = 6
+            elif p.persona == "weekly_streaker":  # Monday to Wednesday only: 3 active days a week
+                active &= weekday < 3
+                p.truth["current_streak_days"] = 0
+            elif p.persona == "lukewarm":  # Tuesdays only, one lead a week, moved on without a task
+                active &= weekday == 1
+            elif p.persona == "improver":  # Tuesdays only, then every working day for the last 26 days
+                active &= (weekday == 1) | (days >= self.d - 26)
+            else:
+                p.truth["current_streak_days"] = int(active.sum())
+            self._interactive_logins(p, active)
+            for day in np.flatnonzero(active).tolist():
+                if p.persona == "lukewarm":
+                    self._lead(p, self.ms(day, self.work_hour()), touched=False, status="Working - Contacted")
+                    continue
+                for _ in range(1 + int(self.rng.poisson(1.0))):
+                    self._task(p, self.ms(day, self.work_hour()))
+            return
+        if p.persona == "slow_toucher":  # a lead's first task comes past slow_touch_hours (336): touch speed 0;
+            p.touch_hours = (340.0, 420.0)  # no other task or event, which could land on a lead sooner
+            p.rates = (p.rates[0], p.rates[1], 0.0, 0.0)
+        if p.persona in ("trail_keeper", "near_trail", "pipeline_tender", "near_pipeline"):
+            p.rates = (p.rates[0], 0.0, p.rates[2], p.rates[3])  # their deals are the planted ones
+        self._logins(p)
+        if p.persona in ("comeback", "no_routine"):
+            # comeback: logs in and records nothing (login_only) until 28 days before the last day;
+            # no_routine: records only on Tuesdays and Thursdays, a few tasks spread over the day
+            keep = (days >= self.d - 28) if p.persona == "comeback" else np.isin(weekday, (1, 3))
+            for day in np.flatnonzero(p.login_days & keep).tolist():
+                for _ in range(2 + int(self.rng.poisson(1.5))):
+                    self._task(p, self.ms(day, self.work_hour()))
+            return
+        self._records(p)
+        if p.persona == "slow_toucher":  # a task on nothing in particular each day they work: a routine
+            for day in np.flatnonzero(p.login_days).tolist():
+                for _ in range(1 + int(self.rng.poisson(1.0))):
+                    self._task(p, self.ms(day, self.work_hour()), target=("none", None, None))
+        last = self.d - 1
+        if p.persona in ("trail_keeper", "near_trail"):
+            for back in (35, 25, 15, 5):
+                self._opportunity(p, self.ms(max(8, last - back), self.work_hour()), lead_id=None, new_business=True)
+            if p.persona == "near_trail":  # one new-business deal with nothing before it
+                self._opportunity(p, self.ms(last - 10, self.work_hour()), lead_id=None, new_business=True,
+                                  logged_first=False)
+        if p.persona in ("pipeline_tender", "near_pipeline"):
+            for back in (14, 10, 6, 2)[: 4 if p.persona == "pipeline_tender" else 3]:
+                self._opportunity(p, self.ms(last - back, self.work_hour()), lead_id=None)
+            if p.persona == "near_pipeline":  # one open deal past its close date
+                self._opportunity(p, self.ms(last - 50, self.work_hour()), lead_id=None, stale=True, late=False)
+
+    def _interactive_logins(self, p: _Person, days: np.ndarray) -> None:
+        """One browser login on each day of the mask, in the morning."""
+        chosen = np.flatnonzero(days)
+        p.login_days = days  # type: ignore[attr-defined]
+        if not len(chosen):
+            return
+        count = len(chosen)
+        self.login_chunks.append({
+            "LoginTime": self.start_ms + chosen * DAY_MS + (self.rng.uniform(7.5, 10.0, count) * HOUR_MS).astype(np.int64),
+            "LoginType": np.full(count, "Application", dtype=object), "Application": np.full(count, "Browser", dtype=object),
+            "Status": np.full(count, "Success", dtype=object), "Browser": np.full(count, "Chrome 131", dtype=object),
+            "Platform": np.full(count, "Mac OSX", dtype=object), "ApiType": np.full(count, None, dtype=object),
+            "UserId": np.full(count, p.id, dtype=object),
+        })
+
     # --- logins -----------------------------------------------------------------------------
     def _logins(self, p: _Person) -> None:
         rng, d = self.rng, self.d
@@ -356,7 +466,8 @@ class _Builder:
                 else:
                     self._task(p, t)
 
-    def _lead(self, p: _Person, created: int, fate: str | None = None, touched: bool = True) -> str:
+    def _lead(self, p: _Person, created: int, fate: str | None = None, touched: bool = True,
+              status: str | None = None) -> str:
         rng = self.rng
         n = self.cols.counters["Lead"]
         lead = {"FirstName": _FIRST[n % 24], "LastName": f"{_LAST[n % 20]}-{n}", "Company": f"Prospect {n} Inc.",
@@ -371,7 +482,7 @@ class _Builder:
         if fate == "integration":
             lead["Status"] = self.pick(["Open - Not Contacted", "Closed - Not Converted"])
         elif touched:
-            touch = created + 15_000 if fate == "batch" else created + int(rng.uniform(0.5, 48) * HOUR_MS)
+            touch = created + 15_000 if fate == "batch" else created + int(rng.uniform(*p.touch_hours) * HOUR_MS)
             if touch <= self.end_ms and self.day_of(touch) <= p.active_until and fate != "batch":
                 self._task(p, touch, target=("lead", lead_id, None), subject="Intro call")
             if touch <= self.end_ms and self.day_of(touch) <= p.active_until:
@@ -391,6 +502,8 @@ class _Builder:
                     elif r < 0.8 or p.persona == "lead_neglecter":
                         lead["Status"] = "Closed - Not Converted"
                         modified = resolve
+        if status:  # moved on without a task or event (worked outside the CRM)
+            lead["Status"] = status
         lead["LastModifiedDate"] = lead["SystemModstamp"] = modified
         if p.persona in ("steady", "champion") and rng.random() < 0.01:
             lead["IsDeleted"] = True
@@ -406,11 +519,12 @@ class _Builder:
                                          "SystemModstamp": created, "IsDeleted": False})
 
     def _opportunity(self, p: _Person, created: int, lead_id: str | None, *, late: bool | None = None,
-                     stale: bool = False) -> tuple[str, str]:
+                     stale: bool = False, new_business: bool | None = None, logged_first: bool = True) -> tuple[str, str]:
         rng = self.rng
-        new_business = lead_id is not None or rng.random() < (0.9 if p.persona == "unlogged_leads" else 0.4)
+        if new_business is None:
+            new_business = lead_id is not None or rng.random() < (0.9 if p.persona == "unlogged_leads" else 0.4)
         account_id = self._account(p, created - (0 if lead_id or p.persona == "unlogged_leads" else int(rng.uniform(2, 30) * DAY_MS)))
-        if new_business and lead_id is None and p.persona != "unlogged_leads":
+        if new_business and lead_id is None and p.persona != "unlogged_leads" and logged_first:
             # people who work in the CRM log the first meeting before the deal
             self._event(p, created - int(rng.uniform(1, 7) * DAY_MS), target=("account", None, account_id), subject="Discovery call")
         if late is None:
@@ -556,11 +670,22 @@ class _Builder:
             "user_id": p.id, "user_name": p.name, "manager_id": p.manager_id, "persona": p.persona,
             "is_integration": p.role == "integration", "is_new": p.persona == "new_hire",
             "expected_flags": expected_flags(p.persona),
+            "expected_badges": p.truth.get("expected_badges", []),
+            "unexpected_badges": p.truth.get("unexpected_badges", []),
+            "current_streak_days": p.truth.get("current_streak_days"),
+            "team_weakest_pillar": p.truth.get("team_weakest_pillar"),
+            "team_pillar_value": p.truth.get("team_pillar_value"),
+            "team_pillar_tolerance": p.truth.get("team_pillar_tolerance"),
         } for p in self.people]
         return pa.Table.from_pylist(rows, schema=pa.schema([
             ("user_id", pa.string()), ("user_name", pa.string()), ("manager_id", pa.string()),
             ("persona", pa.string()), ("is_integration", pa.bool_()), ("is_new", pa.bool_()),
             ("expected_flags", pa.list_(pa.string())),
+            # recognition and CASEI (personas.py): badges that must and must not be held, the day
+            # streak, and on a planted team's manager the team's weakest pillar and its value
+            ("expected_badges", pa.list_(pa.string())), ("unexpected_badges", pa.list_(pa.string())),
+            ("current_streak_days", pa.int64()), ("team_weakest_pillar", pa.string()),
+            ("team_pillar_value", pa.float64()), ("team_pillar_tolerance", pa.float64()),
         ]))
 
 

@@ -41,6 +41,35 @@ After them come the people of `leave_and_handovers.py` (its table says what each
 
 The VP and the first `login_only` and `steady` reps have no `ManagerId`: they form the team "no
 manager in Salesforce", flagged and not.
+
+## Recognition and CASEI
+
+Planted after everyone else too (orgs of 10 reps or more), in teams of their own under the VP. The
+ground truth names, per person, the badges that must be held (`expected_badges`) and must not be
+(`unexpected_badges`), the day streak where it is known, and on each planted team's manager the
+team's weakest pillar with its value (and a tolerance where the value depends on chance).
+
+| persona | planted behaviour | badges held / not held |
+| --- | --- | --- |
+| streak_keeper | logs in and records tasks every working day of the history | iron_streak, steady_hand |
+| streak_broken | the same, but no login on the 7th working day from the end: a streak of 6 | steady_hand / not iron_streak |
+| weekly_streaker | logs in and records Monday to Wednesday only: 3 active days a week | steady_hand / not iron_streak |
+| trail_keeper | a steady rep whose 4 new-business deals (last 40 days) each follow a logged meeting | clean_trail |
+| near_trail | the same and one new-business deal with nothing before it (1 of 5: no flag) | not clean_trail |
+| pipeline_tender | a steady rep with 4 open deals opened in the last 15 days, all current | pipeline_keeper |
+| near_pipeline | 3 current open deals and one past its close date (1 stale: no flag) | not pipeline_keeper |
+| comeback | logs in and records nothing (login_only) until 28 days before the last day, then works | comeback |
+| improver | logs in on Tuesdays only, then every working day for the last 26 days, in a team of 3 champions | most_improved (the champions: not) |
+
+| team (manager / reps) | weakest pillar | its value |
+| --- | --- | --- |
+| absent_leader (never logs in) / 3 steady | involvement | 0 (the manager's score) |
+| steady, under an absent_leader director / 3 steady | sponsorship | 0 (the director's score); the director's own team (that manager): involvement 0 |
+| steady / 3 slow_toucher (a lead's first task 340–420 hours after it; their other tasks are on nothing in particular) | agility | 50 (touch speed 0, no flag opened) |
+| steady / 3 lukewarm (log in on Tuesdays, one lead a week moved on without a task: tier at_risk) | engagement | 0 |
+| steady / 3 no_routine (log in most days, record only on Tuesdays and Thursdays) | culture | about 36 (± 12) |
+
+An absent_leader is `dormant` (never logged in) and so earns nothing.
 """
 
 from __future__ import annotations
@@ -58,6 +87,8 @@ EXPECTED_FLAGS: dict[str, tuple[str, ...]] = {
     "dormant_then_leave": ("dormant", "declining_usage"),
     "back_13_present_days": ("declining_usage",),
     "handed_leads_neglected": ("neglected_leads",),
+    # recognition and CASEI
+    "absent_leader": ("dormant",),
 }
 
 # Shares of sales reps (managers draw from MANAGER_MIX). Healthy people are most of an org.
@@ -85,3 +116,34 @@ NEW_HIRE_SHARE = 0.03
 
 def expected_flags(persona: str) -> list[str]:
     return list(EXPECTED_FLAGS.get(persona, ()))
+
+
+# The reps of the recognition team, and what each must (and must not) hold.
+RECOGNITION_REPS = ["streak_keeper", "streak_broken", "weekly_streaker", "trail_keeper", "near_trail",
+                    "pipeline_tender", "near_pipeline", "comeback"]
+CAST_BADGES: dict[str, dict[str, list[str]]] = {
+    "streak_keeper": {"expected_badges": ["iron_streak", "steady_hand"]},
+    "streak_broken": {"expected_badges": ["steady_hand"], "unexpected_badges": ["iron_streak"]},
+    "weekly_streaker": {"expected_badges": ["steady_hand"], "unexpected_badges": ["iron_streak"]},
+    "trail_keeper": {"expected_badges": ["clean_trail"]},
+    "near_trail": {"unexpected_badges": ["clean_trail"]},
+    "pipeline_tender": {"expected_badges": ["pipeline_keeper"]},
+    "near_pipeline": {"unexpected_badges": ["pipeline_keeper"]},
+    "comeback": {"expected_badges": ["comeback"]},
+    "improver": {"expected_badges": ["most_improved"]},
+    "lukewarm": {"unexpected_badges": ["steady_hand", "iron_streak"]},
+}
+# A team planted for each CASEI pillar to be its weakest: (manager persona, rep personas); the
+# sponsorship team's manager reports to an absent_leader director instead of the VP.
+CASEI_TEAMS: dict[str, tuple[str, list[str]]] = {
+    "culture": ("steady", ["no_routine"] * 3),
+    "agility": ("steady", ["slow_toucher"] * 3),
+    "sponsorship": ("steady", ["steady"] * 3),
+    "engagement": ("steady", ["lukewarm"] * 3),
+    "involvement": ("absent_leader", ["steady"] * 3),
+}
+# The weakest pillar's value on each planted team, and how far chance may move it.
+CASEI_TRUTH: dict[str, tuple[float, float]] = {
+    "culture": (36.0, 12.0), "agility": (50.0, 0.0), "sponsorship": (0.0, 0.0), "engagement": (0.0, 0.0),
+    "involvement": (0.0, 0.0),
+}

@@ -32,6 +32,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 MARTS = {
     "user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
     "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities", "excluded_users", "user_absences",
+    "user_recognition", "team_casei",
 }
 
 
@@ -126,6 +127,21 @@ def test_users_without_a_manager_form_one_team_holding_their_flags(built):
     with duckdb.connect(str(database), read_only=True) as con:
         [(check, offending)] = run_cross_checks(con, "team_adoption")
     assert check.name == "open_flags_match_silent_non_use" and offending == []
+
+
+def test_badges_and_pillars_pass_their_cross_checks(built):
+    """No badge for the unmeasured, new hires or the critically flagged; every team has its pillars."""
+    database, _ = built
+    with duckdb.connect(str(database), read_only=True) as con:
+        checks = run_cross_checks(con, "user_recognition") + run_cross_checks(con, "team_casei")
+        flagged = {u for (u,) in con.execute("select user_id from marts.silent_non_use where severity = 'critical'").fetchall()}
+        awarded = {u for (u,) in con.execute("select user_id from marts.user_recognition").fetchall()}
+        teams = con.execute("select count(*), count(distinct weakest_pillar) from marts.team_casei where is_current_week").fetchone()
+    assert [c.name for c, _ in checks] == ["no_badge_for_the_unmeasured_or_new", "no_badge_with_a_critical_flag",
+                                           "every_team_has_its_pillars"]
+    assert all(offending == [] for _, offending in checks), checks
+    assert flagged and not flagged & awarded
+    assert teams[0] >= 2 and teams[1] >= 1
 
 
 def test_events_carry_show_as(built):

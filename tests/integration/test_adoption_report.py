@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the f
 
 REPORT = dg.AssetKey(["publish", "adoption_report"])
 CHARTS = ["weekly-active-users", "tier-shares", "lead-trail-share", "tier-distribution", "team-scores",
-          "flags-by-team", "logins-by-day", "logins-by-app"]
+          "casei-pillars", "wins-by-team", "flags-by-team", "logins-by-day", "logins-by-app"]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -149,3 +149,5 @@ def test_the_report_renders_in_headless_chromium_without_errors_or_network(chrom
     assert all(n > 0 for n in marks.values()), marks  # every chart drew bars, lines or areas
     assert "As of 15 Nov 2026" in text
     assert teams[0] in text and sentence(evidence[0]) in text
+    assert "Wins this week" in text and "Each team under the five CASEI pillars" in text
+    assert "Weakest: " in text and "Most improved: " in text  # the small org plants both

@@ -7,9 +7,11 @@ from html.parser import HTMLParser
 import duckdb
 import pytest
 
-from pipelines.report.figures import TIER_COLORS, build_charts, flags_by_team, team_scores, tier_distribution
+from pipelines.report.figures import (
+    TIER_COLORS, build_charts, casei_pillars, flags_by_team, team_scores, tier_distribution, wins_by_team,
+)
 from pipelines.report.queries import NO_MANAGER, as_of_date, read_report_data
-from pipelines.report.render import render_report, write_report
+from pipelines.report.render import render_report, win_groups, write_report
 
 AS_OF = dt.date(2026, 11, 15)
 EVIL_EVIDENCE = 'logged in on 19 of the last 28 days and recorded nothing <script>alert("evidence")</script>'
@@ -17,9 +19,24 @@ EVIL_EVIDENCE = 'logged in on 19 of the last 28 days and recorded nothing <scrip
 MARTS = """
 CREATE SCHEMA marts;
 CREATE TABLE marts.user_adoption_scorecard AS SELECT * FROM (VALUES
-    ('u1', DATE '2026-11-15', true, 'champion'), ('u2', DATE '2026-11-15', true, 'champion'),
-    ('u3', DATE '2026-11-15', true, 'silent'), ('u1', DATE '2026-11-08', false, 'silent')
-) t(user_id, week_ending_on, is_current_week, tier);
+    ('u1', 'Al Ames', 'm1', DATE '2026-11-15', true, 'champion', 23, 25, 5),
+    ('u2', 'Zoe Young', 'm1', DATE '2026-11-15', true, 'champion', 4, 9, 2),
+    ('u3', 'Ana <i>Alvarez</i>', 'm1', DATE '2026-11-15', true, 'silent', 0, 3, 0),
+    ('u1', 'Al Ames', 'm1', DATE '2026-11-08', false, 'silent', 18, 25, 4)
+) t(user_id, user_name, manager_id, week_ending_on, is_current_week, tier, current_streak_days, longest_streak_days,
+    current_streak_weeks);
+CREATE TABLE marts.user_recognition AS SELECT * FROM (VALUES
+    ('u1', 'Al Ames', 'm1', 'iron_streak', DATE '2026-11-01', 23.0, 20.0, 'logged in and recorded work on 23 working days in a row, since 2026-10-14'),
+    ('u1', 'Al Ames', 'm1', 'steady_hand', DATE '2026-10-25', 5.0, 4.0, 'recorded work on at least 3 working days a week for 5 weeks in a row'),
+    ('u2', 'Zoe Young', 'm1', 'most_improved', DATE '2026-11-15', 22.5, 15.0, 'score rose by 22.5 points over the last 4 weekly scores (from 40.0 to 62.5), the most in the team')
+) t(user_id, user_name, manager_id, badge, earned_on, metric_value, threshold, evidence);
+CREATE TABLE marts.team_casei AS SELECT * FROM (VALUES
+    ('m1', DATE '2026-11-15', 2, 60.0, 100.0, 95.0, 100.0, 40.0, 'involvement', 'weakest: involvement — the manager''s own score is 40.0 while the team''s median is 65.0, with 1 tasks or events on the team''s leads and deals in the last 28 days'),
+    ('m2', DATE '2026-11-15', 1, 100.0, 50.0, 95.0, 100.0, 95.0, 'agility', 'weakest: agility — a median of 336.0 hours from a new lead to its first task or event, 0 new leads untouched, 100% of 0 flags closed within 14 days'),
+    (NULL, DATE '2026-11-15', 1, 50.0, 100.0, NULL, 0.0, NULL, 'engagement', 'weakest: engagement — 0 of 1 members are champion or healthy'),
+    ('m1', DATE '2026-11-08', 2, 10.0, 10.0, 10.0, 10.0, 10.0, 'culture', 'last week')
+) t(manager_id, week_ending_on, team_size, culture_score, agility_score, sponsorship_score, engagement_score,
+    involvement_score, weakest_pillar, evidence);
 CREATE TABLE marts.org_adoption_kpis AS SELECT * FROM (VALUES
     ('week', DATE '2026-10-05', DATE '2026-10-11', 3, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0, 0, NULL, 3, 3, 0),
     ('week', DATE '2026-11-02', DATE '2026-11-08', 3, 2.0, 0.0, 0.0, 0.0, 1.0, 20.0, 2, 1, 0.5, 3, 0, 0),
@@ -183,7 +200,7 @@ def test_who_is_away_today_is_listed_with_the_return_date_and_marked_in_the_sile
     assert data.away[["user_name", "team"]].values.tolist() == [["Cy Cole", NO_MANAGER]]  # Zoe Young is back
     assert dict(zip(data.flags["user_name"], data.flags["returns_on"].notna())) == {
         "Bo Berg": False, "Ana <i>Alvarez</i>": False, "Zoe Young": False, "Cy Cole": True}
-    away = page[page.index('id="away"'):page.index('id="silent"')]
+    away = page[page.index('id="away"'):page.index('id="casei"')]
     assert "Cy Cole" in away and "1 Dec 2026" in away and "Zoe Young" not in away
     assert page.count("on leave · back 1 Dec 2026") == 1
 
@@ -192,6 +209,35 @@ def test_the_team_of_users_without_a_manager_is_listed_with_its_flags(page, data
     team = data.teams[data.teams["manager_id"].isna()]
     assert team[["manager_name", "team_members", "open_flags"]].values.tolist() == [[NO_MANAGER, 1, 1]]
     assert page.count(NO_MANAGER) >= 1 and "no manager: fill ManagerId" in page
+
+
+def test_wins_come_by_team_with_badges_streaks_and_the_most_improved_apart(page, data):
+    assert data.badges[["user_name", "badge"]].values.tolist() == [
+        ["Al Ames", "steady_hand"], ["Al Ames", "iron_streak"], ["Zoe Young", "most_improved"]]  # the vocabulary's order
+    [wins] = win_groups(data)
+    assert wins["team"] == "Mateo Evans" and [b["badge"] for b in wins["most_improved"]] == ["most_improved"]
+    assert [s["user_name"] for s in wins["streaks"]] == ["Al Ames", "Zoe Young"]  # longest current streak first
+    section = page[page.index('id="wins"'):page.index('id="silent"')]
+    assert "Most improved: <strong>Zoe Young</strong>" in section and "Iron streak" in section
+    assert 'title="Logged in and recorded work on 23 working days in a row, since 2026-10-14."' in section
+    assert [b["badge"] for b in wins["people"][0]["badges"]] == ["steady_hand", "iron_streak"]
+    assert "<strong>Al Ames</strong> 23 working days in a row (5 active weeks, best 25)" in section
+    assert page.index('id="wins"') < page.index('id="silent"')  # wins before the silent list
+    counts = {t.name: list(t.x) for t in wins_by_team(data.badges).data}
+    assert counts["Steady hand"] == [1] and counts["Most improved"] == [1] and counts["Comeback"] == [0]
+
+
+def test_each_team_shows_its_five_pillars_and_the_weakest_with_its_evidence(page, data):
+    assert data.casei[["team", "weakest_pillar"]].values.tolist() == [
+        ["<b>Boss</b>", "agility"], ["Mateo Evans", "involvement"], [NO_MANAGER, "engagement"]]  # this week only
+    figure = casei_pillars(data.casei)
+    assert [t.name for t in figure.data] == ["Culture", "Agility", "Sponsorship", "Engagement", "Involvement"]
+    involvement = list(figure.data[4].x)  # first team at the top: the rows come reversed
+    assert involvement[1:] == [40.0, 95.0] and math.isnan(involvement[0])  # no manager: no involvement bar
+    assert list(figure.data[4].marker.color) == ["#f0a500", "#c0392b", "#f0a500"]  # Mateo Evans' weakest in red
+    section = page[page.index('id="casei"'):page.index('id="wins"')]
+    assert "Weakest: involvement — the manager&#39;s own score is 40.0 while the team&#39;s median is 65.0" in section
+    assert '<td class="num below">40</td>' in section  # the weakest marked
 
 
 def test_write_report_replaces_the_file_whole_or_not_at_all(tmp_path):

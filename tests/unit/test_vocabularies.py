@@ -1,5 +1,6 @@
 """Each shared vocabulary has one home, and every copy that cannot derive from it is held to it:
-the flags and tiers (the `flywheel_flags` / `flywheel_tiers` vars of dbt_project.yml), the marts
+the flags, tiers, badges and CASEI pillars (the `flywheel_flags` / `flywheel_tiers` /
+`flywheel_badges` / `flywheel_pillars` vars of dbt_project.yml), the marts
 (the models in `models/marts/`, read from the manifest) and the objects (`OBJECTS`)."""
 
 import json
@@ -9,11 +10,11 @@ import pytest
 
 from pipelines.dbt_project import DBT_PROJECT_DIR, dbt_project, published_marts
 from pipelines.quality.gx_gate import EXPECTATIONS_DIR
-from pipelines.report.figures import TIER_COLORS, TIER_LABELS
+from pipelines.report.figures import BADGE_COLORS, BADGE_LABELS, PILLAR_COLORS, PILLAR_LABELS, TIER_COLORS, TIER_LABELS
 from pipelines.report.render import FLAG_LABELS
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.sample_org.personas import EXPECTED_FLAGS
-from pipelines.vocabulary import flag_severities, flags, tiers
+from pipelines.vocabulary import badges, flag_severities, flags, pillars, tiers
 
 SEVERITIES = {"info", "warn", "critical"}
 
@@ -48,10 +49,13 @@ def test_the_contract_vocabulary():
                        "stale_pipeline", "declining_usage", "batch_entry")
     assert set(flag_severities().values()) <= SEVERITIES
     assert tiers() == ("champion", "healthy", "at_risk", "silent")
+    assert badges() == ("steady_hand", "iron_streak", "clean_trail", "pipeline_keeper", "comeback", "most_improved")
+    assert pillars() == ("culture", "agility", "sponsorship", "engagement", "involvement")
 
 
 @pytest.mark.parametrize(("column", "vocabulary"), [("flag", set(flags())), ("tier", set(tiers())),
-                                                    ("severity", SEVERITIES)])
+                                                    ("severity", SEVERITIES), ("badge", set(badges())),
+                                                    ("weakest_pillar", set(pillars()))])
 def test_suites_and_dbt_tests_accept_exactly_the_vocabulary(manifest, column, vocabulary):
     found = in_set(column) + accepted_values(manifest, column)
     assert found, column
@@ -64,6 +68,8 @@ def test_every_flag_has_its_rule_model_and_a_label_and_the_report_knows_every_ti
     assert rules - {"int_flag_history"} == {f"int_flag_{flag}" for flag in flags()}
     assert set(FLAG_LABELS) == set(flags())
     assert set(TIER_LABELS) == set(TIER_COLORS) == set(tiers())
+    assert set(BADGE_LABELS) == set(BADGE_COLORS) == set(badges())
+    assert set(PILLAR_LABELS) == set(PILLAR_COLORS) == set(pillars())
     assert {flag for planted in EXPECTED_FLAGS.values() for flag in planted} <= set(flags())
 
 

@@ -19,6 +19,12 @@ absence_days as (
 
     select * from {{ ref('int_user_absence_days') }}
 
+),
+
+streaks as (
+
+    select * from {{ ref('int_user_streaks') }}
+
 )
 
 select
@@ -52,8 +58,14 @@ select
     scores.is_weekly_active,
     scores.is_as_of_date as is_current_week,
     -- away on the week's last day (the as-of date, for the current week)
-    absence_days.date_day is not null as is_on_leave
+    absence_days.date_day is not null as is_on_leave,
+    -- streaks of active working days (an interactive login and a record) and active weeks
+    coalesce(streaks.current_streak_days, 0) as current_streak_days,
+    coalesce(streaks.longest_streak_days, 0) as longest_streak_days,
+    coalesce(streaks.current_streak_weeks, 0) as current_streak_weeks
 from scores
 inner join users on scores.user_id = users.user_id
 left join absence_days
     on scores.user_id = absence_days.user_id and scores.evaluated_on = absence_days.date_day
+left join streaks
+    on scores.user_id = streaks.user_id and scores.evaluated_on = streaks.evaluated_on

@@ -28,13 +28,7 @@ all_flags as (
 with_run_start as (
 
     -- the start of the unbroken run of evaluations in which the flag held, up to this date
-    select
-        *,
-        max(case when not is_flagged then evaluated_on end) over (
-            partition by user_id, flag order by evaluated_on
-            rows between unbounded preceding and current row
-        ) as last_not_flagged_on
-    from all_flags
+    {{ flywheel.held_since('all_flags', 'is_flagged', 'user_id, flag') }}
 
 ),
 
@@ -42,9 +36,7 @@ first_flagged as (
 
     select
         *,
-        case when is_flagged then min(case when is_flagged then evaluated_on end) over (
-            partition by user_id, flag, last_not_flagged_on
-        ) end as first_flagged_on,
+        held_since as first_flagged_on,
         lag(is_flagged) over (partition by user_id, flag order by evaluated_on) as was_flagged_week_before
     from with_run_start
 

@@ -37,6 +37,9 @@ deal_window as (
 select
     user_id,
     evaluated_on,
+    -- the counts behind it (clean_trail in int_badge_history reads them too)
+    new_business_opportunities,
+    without_lead_trail,
     'unlogged_leads' as flag,
     {{ flywheel.flag_severity('unlogged_leads') }} as severity,
     is_flaggable,

@@ -35,6 +35,9 @@ usage_window as (
         -- present working days: a working day away (int_user_absence_days) is not expected to hold a login
         coalesce(sum(case when daily.is_working_day and absence_days.date_day is null then 1 else 0 end), 0) as working_days,
         coalesce(sum(daily.records_created), 0) as records_created,
+        -- active working days (an interactive login and a record created): the team's routine (team_casei)
+        coalesce(sum(case when daily.is_working_day and daily.login_days > 0 and daily.records_created > 0
+                          then 1 else 0 end), 0) as active_working_days,
         coalesce(sum(daily.tasks_logged + daily.events_logged), 0) as activities_logged,
         -- weekly active: an interactive login in the 7 days ending on the date
         coalesce(sum(case when daily.date_day >= user_dates.week_start_on then daily.login_days end), 0) as login_days_this_week
@@ -94,6 +97,7 @@ select
     usage_window.login_days,
     usage_window.working_days,
     usage_window.records_created,
+    usage_window.active_working_days,
     usage_window.activities_logged,
     usage_window.login_days_this_week > 0 as is_weekly_active,
     pipeline.open_opportunities,
