@@ -1,9 +1,10 @@
 {#
     ============================================================================================
-    DUCKDB-ONLY SQL LIVES HERE, AND ONLY HERE.
+    ENGINE-SPECIFIC SQL LIVES HERE, AND ONLY HERE.
     Every model is written with dbt's cross-database macros; the few things those do not cover
-    are below, each dispatched (`adapter.dispatch(..., 'flywheel')`). To run Flywheel on another
-    adapter, add `<adapter>__<macro>` versions next to the `duckdb__` ones (e.g.
+    are below, each dispatched (`adapter.dispatch(..., 'flywheel')`), with `duckdb__` and `spark__`
+    versions side by side (Databricks' dbt-databricks falls back to the `spark__` ones). To run
+    Flywheel on another adapter, add `<adapter>__<macro>` versions next to them (e.g.
     `snowflake__day_series`); the `default__` versions are standard SQL where one exists, and
     otherwise fail with a message that says what to write.
     ============================================================================================
@@ -22,6 +23,10 @@
         cast({{ end_date }} as timestamp),
         interval 1 day
     )
+{%- endmacro %}
+
+{% macro spark__day_series(start_date, end_date) -%}
+    select explode(sequence(cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day)) as date_day
 {%- endmacro %}
 
 {% macro default__day_series(start_date, end_date) -%}
@@ -82,6 +87,10 @@
 {%- endmacro %}
 
 {% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
     double
 {%- endmacro %}
 

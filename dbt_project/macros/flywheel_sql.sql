@@ -1,8 +1,9 @@
 {# Small portable helpers shared by the models. #}
 
-{# a / b, null when b is 0 or null. #}
+{# a / b as a double on every engine (a decimal literal would make it a decimal on Spark), null
+   when b is 0 or null. #}
 {% macro safe_divide(numerator, denominator) -%}
-    ({{ numerator }}) * 1.0 / nullif({{ denominator }}, 0)
+    cast({{ numerator }} as {{ flywheel.type_double() }}) / nullif({{ denominator }}, 0)
 {%- endmacro %}
 
 {# A SQL list literal from a list var: ('a', 'b'). #}
@@ -25,9 +26,10 @@
     cast({{ dbt.dateadd('day', days, date_expression) }} as date)
 {%- endmacro %}
 
-{# Whole days from one date to another (to - from). #}
+{# Whole days from one date to another (to - from), a bigint on every engine (Spark's datediff
+   is an int). #}
 {% macro days_between(from_date, to_date) -%}
-    {{ dbt.datediff(from_date, to_date, 'day') }}
+    cast({{ dbt.datediff(from_date, to_date, 'day') }} as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
 {# Severity of each flag, fixed by the product contract (the var flywheel_flags). #}
