@@ -207,7 +207,7 @@ class LakeWarehouse(DuckDBWarehouse):
                 leftover.unlink(missing_ok=True)
 
     def dbt_vars(self) -> dict[str, str]:
-        return {**super().dbt_vars(), LAKE_DIR_DBT_VAR: str(Path(self.lake_dir))}
+        return {LAKE_DIR_DBT_VAR: self.lake_dir}
 
 
 def _remove_orphans(work: Path) -> None:

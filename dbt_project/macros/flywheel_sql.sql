@@ -6,6 +6,13 @@
     cast({{ numerator }} as {{ flywheel.type_double() }}) / nullif({{ denominator }}, 0)
 {%- endmacro %}
 
+{# Rounded to `digits` decimals, halves away from zero, the same on every engine: engines round a
+   double's binary value differently (30.45 is 30.4499… as a double: 30.4 on DuckDB, 30.5 on
+   Spark), so it is taken at 9 decimals first and rounded as a decimal. A double again. #}
+{% macro round_half_up(expression, digits) -%}
+    cast(round(cast({{ expression }} as decimal(38, 9)), {{ digits }}) as {{ flywheel.type_double() }})
+{%- endmacro %}
+
 {# A SQL list literal from a list var: ('a', 'b'). #}
 {% macro sql_list(values) -%}
     ({%- for value in values -%}'{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}{%- endfor -%})

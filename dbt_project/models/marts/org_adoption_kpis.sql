@@ -150,7 +150,7 @@ select
     healthy_share,
     at_risk_share,
     silent_share,
-    round(average_score, 1) as average_score,
+    {{ flywheel.round_half_up('average_score', 1) }} as average_score,
     cast(new_business_deals as {{ dbt.type_bigint() }}) as new_business_deals,
     cast(deals_with_lead_trail as {{ dbt.type_bigint() }}) as deals_with_lead_trail,
     {{ flywheel.safe_divide('deals_with_lead_trail', 'new_business_deals') }} as lead_trail_share,
