@@ -97,3 +97,15 @@
 {% macro default__type_double() -%}
     {{ dbt.type_float() }}
 {%- endmacro %}
+
+
+{# dbt's listagg on Spark drops its `order by` (dbt-spark says "order_by_clause is not supported"),
+   so a list could come in another order than on DuckDB. Every list here is ordered by its own
+   values: sorted here, the same on both engines (dbt_project.yml's `dispatch` looks here first). #}
+{% macro spark__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+    {%- if limit_num or (order_by_clause and order_by_clause | trim != 'order by ' ~ measure) -%}
+        {{ exceptions.raise_compiler_error("spark__listagg takes no limit and orders a list by its own values only, not '"
+                                           ~ order_by_clause ~ "'") }}
+    {%- endif -%}
+    array_join(array_sort(collect_list({{ measure }})), {{ delimiter_text }})
+{%- endmacro %}
