@@ -70,7 +70,7 @@ def run_sync(org, database, kill_after_synced: int | None, warehouse: str = "duc
 
 
 @pytest.mark.parametrize(("warehouse", "kill_after_synced"),
-                         [("duckdb", 0), ("duckdb", 1), ("duckdb", 3), ("duckdb", 5), ("lake", 0), ("lake", 3)])
+                         [("duckdb", 0), ("duckdb", 1), ("duckdb", 3), ("duckdb", 5), ("lake", 3)])
 def test_killed_sync_then_full_sync_equals_the_org(org, tmp_path, warehouse, kill_after_synced):
     database = tmp_path / ("lake" if warehouse == "lake" else "flywheel.duckdb")
     run_sync(org, database, kill_after_synced, warehouse)

@@ -22,7 +22,7 @@ from pipelines.dbt_project import published_marts
 from pipelines.lake import CURRENT, LakeWarehouse
 from pipelines.sample_org.org import SampleOrg
 
-from .conftest import SMALL
+from conftest import SMALL
 
 pytestmark = pytest.mark.slow  # runs the whole job
 
@@ -55,6 +55,7 @@ def spark_run(tmp_path_factory):
             "FLYWHEEL_WAREHOUSE": "spark", "FLYWHEEL_LAKE_DIR": str(folder / "lake"),
             "FLYWHEEL_DUCKDB_PATH": str(folder / "flywheel.duckdb"), "FLYWHEEL_EXPORT_DIR": str(folder / "exports"),
             "SALESFORCE_INSTANCE_URL": org.url, "SALESFORCE_ACCESS_TOKEN": org.issue_token(),
+            "FLYWHEEL_SPARK_SHUFFLE_PARTITIONS": "2",
         }
         started = time.monotonic()
         done = subprocess.run(
