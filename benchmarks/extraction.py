@@ -2,6 +2,7 @@
 
     python benchmarks/extraction.py --users 500 2000 5000 --days 180
     python benchmarks/extraction.py --users 5000 --days 180 --login-history-multiplier 10
+    python benchmarks/extraction.py --users 500 2000 --days 180 --warehouse spark --skip-baseline   # dbt on Spark
 
 For each size the sample org runs in its own process (as a real org would be elsewhere); each
 phase runs in a fresh worker process so its peak memory (RSS) is its own. Printed per object
@@ -75,7 +76,49 @@ def change_share(org, share: float) -> int:
 
 
 # --- one phase, in a fresh worker process -----------------------------------------------------
-def worker(phase: str, url: str, token: str, database: str) -> dict:
+def tree_rss_mb(root: int) -> float:
+    """The resident memory of a process and all its descendants (dbt and, on Spark, its JVM), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            total += int(next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                              if line.startswith("VmRSS:")).split()[1])
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total / 1024
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[int, float]:
+    """Run `command`; its exit code and the peak memory of its process tree (sampled every 0.2 s)."""
+    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0.0
+    while child.poll() is None:
+        peak = max(peak, tree_rss_mb(child.pid))
+        time.sleep(0.2)
+    return child.returncode, peak
+
+
+def warehouse_of(warehouse: str, database: str):
+    """The DuckDB file, or (`spark`) the lake folder."""
+    from pipelines.lake import LakeWarehouse
+    from pipelines.warehouse import DuckDBWarehouse
+
+    return LakeWarehouse.at(Path(database)) if warehouse == "spark" else DuckDBWarehouse(database=database)
+
+
+def worker(phase: str, url: str, token: str, database: str, warehouse: str = "duckdb") -> dict:
     import duckdb
 
     from pipelines.extract.outcomes import SyncFailure
@@ -83,8 +126,8 @@ def worker(phase: str, url: str, token: str, database: str) -> dict:
     from pipelines.salesforce.auth import Credentials, connect
     from pipelines.salesforce.client import SalesforceClient
     from pipelines.salesforce.objects import OBJECTS
-    from pipelines.warehouse import DuckDBWarehouse
 
+    store = warehouse_of(warehouse, database)
     creds = Credentials(instance_url=url, access_token=token)
     client = SalesforceClient(connect(creds), mode=creds.mode)
     out: dict = {"objects": {}}
@@ -104,18 +147,18 @@ def worker(phase: str, url: str, token: str, database: str) -> dict:
         from pipelines.dbt_project import dbt_vars
 
         target = tempfile.mkdtemp(prefix="flywheel-bench-dbt-")
-        done = subprocess.run(
-            ["dbt", "build", "--profiles-dir", ".", "--target-path", target, "--log-path", target,
-             "--vars", dbt_vars(database)],
-            cwd=Path(__file__).resolve().parent.parent / "dbt_project", capture_output=True, text=True,
+        code, out["tree_peak_rss_mb"] = run_measured(
+            ["dbt", "build", "--profiles-dir", ".", "--target", store.dbt_target, "--target-path", target,
+             "--log-path", target, "--vars", dbt_vars(store.dbt_vars())],
+            cwd=Path(__file__).resolve().parent.parent / "dbt_project",
         )
-        out["dbt_ok"] = done.returncode == 0
+        out["dbt_ok"] = code == 0
     elif phase == "gates":
         from pipelines.dbt_project import published_marts
         from pipelines.quality.gates import mart_gate, raw_gate
 
         failures = 0
-        with DuckDBWarehouse(database=database).get_connection() as con:
+        with store.get_connection() as con:
             for spec in OBJECTS:
                 failures += len(raw_gate(con, spec=spec).errors)
             for mart in published_marts():
@@ -126,11 +169,11 @@ def worker(phase: str, url: str, token: str, database: str) -> dict:
         from pipelines.publish import model_versions, publish
 
         marts = list(published_marts())
-        with DuckDBWarehouse(database=database).get_connection() as con:
+        with store.get_connection() as con:
             publish(con, marts, Path(database).parent / "exports", "benchmark",
                     model_versions(dbt_project.manifest_path, marts))
     else:
-        with DuckDBWarehouse(database=database).get_connection() as con:
+        with store.get_connection() as con:
             for report in sync_objects(client, con, OBJECTS):
                 if isinstance(report, SyncFailure):
                     raise report.error
@@ -147,7 +190,7 @@ def worker(phase: str, url: str, token: str, database: str) -> dict:
 
 def run_worker(phase: str, url: str, token: str, database: Path) -> dict:
     done = subprocess.run(
-        [sys.executable, __file__, "_worker", phase, url, token, str(database)],
+        [sys.executable, __file__, "_worker", phase, url, token, str(database), WAREHOUSE],
         env={**os.environ, "REQUESTS_CA_BUNDLE": CA}, capture_output=True, text=True,
     )
     if done.returncode:
@@ -166,6 +209,7 @@ def fewest_calls(objects: dict, full: bool) -> int:
 
 
 CA = ""
+WAREHOUSE = "duckdb"
 
 
 def bench(users: int, days: int, multiplier: int, baseline: bool) -> None:
@@ -182,7 +226,7 @@ def bench(users: int, days: int, multiplier: int, baseline: bool) -> None:
     print(f"\n=== org: {users:,} users × {days} days, LoginHistory × {multiplier}: {total:,} records "
           f"(generated and served in {time.monotonic() - t0:.0f}s) ===")
     with tempfile.TemporaryDirectory() as tmp:
-        database = Path(tmp) / "flywheel.duckdb"
+        database = Path(tmp) / ("lake" if WAREHOUSE == "spark" else "flywheel.duckdb")
         full = run_worker("full", info["url"], info["token"], database)
         print(f"{'object':<20} {'path':<5} {'rows':>10} {'records/s':>10} {'calls carrying it':>17}")
         for name, o in full["objects"].items():
@@ -195,7 +239,7 @@ def bench(users: int, days: int, multiplier: int, baseline: bool) -> None:
         print(f"API calls: {calls} (the fewest the page sizes allow: {fewest_calls(full['objects'], True)})")
         print(f"stages: extract {full['seconds']:.1f}s ({rows / full['seconds']:,.0f} records/s, "
               f"peak RSS {full['peak_rss_mb']:.0f} MB) | dbt build {models['seconds']:.1f}s "
-              f"({'ok' if models['dbt_ok'] else 'FAILED'}, peak RSS {models['children_peak_rss_mb']:.0f} MB) | "
+              f"({'ok' if models['dbt_ok'] else 'FAILED'} on {WAREHOUSE}, peak RSS {models['tree_peak_rss_mb']:.0f} MB) | "
               f"gates {gates['seconds']:.1f}s ({gates['gate_failures']} failing, peak RSS {gates['peak_rss_mb']:.0f} MB; "
               f"the first load's rows, as a first run's gates see them) | "
               f"publish {published['seconds']:.1f}s (peak RSS {published['peak_rss_mb']:.0f} MB)")
@@ -229,15 +273,19 @@ def bench(users: int, days: int, multiplier: int, baseline: bool) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_worker":
-        phase, url, token, database = sys.argv[2:6]
-        print(json.dumps(worker(phase, url, token, database)))
+        phase, url, token, database, warehouse = sys.argv[2:7]
+        print(json.dumps(worker(phase, url, token, database, warehouse)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, nargs="+", default=[500, 2000, 5000])
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--login-history-multiplier", type=int, default=1)
     parser.add_argument("--skip-baseline", action="store_true", help="the baseline holds every record in memory")
+    parser.add_argument("--warehouse", choices=["duckdb", "spark"], default="duckdb",
+                        help="spark: raw rows land in a lake, dbt builds on Spark (pip install -e '.[spark]')")
     args = parser.parse_args()
+    global WAREHOUSE
+    WAREHOUSE = args.warehouse
     for users in args.users:
         bench(users, args.days, args.login_history_multiplier, not args.skip_baseline)
 

@@ -21,6 +21,8 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 MARTS_FOLDER = "marts"
 # dbt's profiles.yml reads the DuckDB file from this var, which every dbt call is given.
 DUCKDB_PATH_DBT_VAR = "flywheel_duckdb_path"
+# On Spark, profiles.yml and the raw sources read the lake from this one (pipelines/lake.py).
+LAKE_DIR_DBT_VAR = "flywheel_lake_dir"
 # What the manifest is parsed from: a change to any file under these makes it stale.
 PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
 
@@ -49,9 +51,10 @@ class FlywheelDbtCli(DbtCliResource):
         return Version(installed_version("dbt-core"))
 
 
-def dbt_cli() -> FlywheelDbtCli:
-    """The resource every dbt call goes through."""
-    return FlywheelDbtCli(project_dir=dbt_project, global_config_flags=DBT_GLOBAL_FLAGS)
+def dbt_cli(target: str | None = None) -> FlywheelDbtCli:
+    """The resource every dbt call goes through; `target`: a target of profiles.yml (`spark`), or
+    its default (DuckDB)."""
+    return FlywheelDbtCli(project_dir=dbt_project, global_config_flags=DBT_GLOBAL_FLAGS, target=target)
 
 
 def metric_definitions_path() -> Path:
@@ -111,7 +114,8 @@ def dbt_target_path(database: Path | str) -> Path:
     return database.with_name(f"{database.stem}.dbt")
 
 
-def dbt_vars(database: Path | str, overrides: dict | None = None) -> str:
-    """The `--vars` of a dbt call: the run's DuckDB file (the one channel by which dbt learns it)
-    and any thresholds given for this run."""
-    return json.dumps({**(overrides or {}), DUCKDB_PATH_DBT_VAR: str(database)})
+def dbt_vars(database: Path | str | dict[str, str], overrides: dict | None = None) -> str:
+    """The `--vars` of a dbt call: the run's DuckDB file, or the warehouse's vars (the one channel
+    by which dbt learns where the data is), and any thresholds given for this run."""
+    location = database if isinstance(database, dict) else {DUCKDB_PATH_DBT_VAR: str(database)}
+    return json.dumps({**(overrides or {}), **location})

@@ -19,6 +19,7 @@ from pipelines.assets.quality import build_data_docs
 from pipelines.assets.report import adoption_report
 from pipelines.dbt_project import dbt_cli, ensure_manifest, published_marts
 from pipelines.exports import ExportDir
+from pipelines.lake import LakeWarehouse
 from pipelines.salesforce.resource import SalesforceOrg, salesforce_resource_from_env
 from pipelines.sample_org.resource import SampleOrgResource
 from pipelines.settings import Settings
@@ -34,11 +35,20 @@ def salesforce_org(settings: Settings) -> SalesforceOrg:
     return salesforce_resource_from_env(settings.salesforce_vars)
 
 
+def warehouse(settings: Settings) -> DuckDBWarehouse:
+    """Where the raw rows land and the models are read: the DuckDB file, or the lake Spark reads.
+    The Python steps work on a DuckDB connection either way (`pipelines/lake.py`)."""
+    if settings.warehouse == "spark":
+        return LakeWarehouse.at(settings.lake)
+    return DuckDBWarehouse(database=str(settings.duckdb_path))
+
+
 def resources(settings: Settings, salesforce: SalesforceOrg | None = None) -> dict[str, object]:
+    store = warehouse(settings)
     return {
         "salesforce": salesforce or salesforce_org(settings),
-        "duckdb": DuckDBWarehouse(database=str(settings.duckdb_path)),
-        "dbt": dbt_cli(),
+        "duckdb": store,
+        "dbt": dbt_cli(store.dbt_target),
         "exports": ExportDir(path=str(settings.export_dir), personal_data=settings.export_personal_data),
     }
 
@@ -47,12 +57,14 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
     """Everything Flywheel runs, for `settings` (and, in tests, a given `salesforce` resource)."""
     manifest = ensure_manifest()
     marts = published_marts(manifest)
-    # One process runs the whole refresh: DuckDB takes one writer at a time, so parallel steps
-    # would only queue on the `duckdb` pool, and the built-in sample org starts once per run.
+    # On DuckDB one process runs the whole refresh: DuckDB takes one writer at a time, so parallel
+    # steps would only queue on the `duckdb` pool, and the built-in sample org starts once per run.
+    # On Spark each step is a process of its own (the gates of the raw tables and of the marts run
+    # side by side, each reading the lake); see README, "Run on Spark or Databricks".
     adoption_refresh = dg.define_asset_job(
         JOB,
         selection=dg.AssetSelection.all(),
-        executor_def=dg.in_process_executor,
+        executor_def=dg.multiprocess_executor if settings.warehouse == "spark" else dg.in_process_executor,
         description=(
             "Extract from Salesforce, build and test the adoption models, gate them, publish the marts "
             "and the adoption report."

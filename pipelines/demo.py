@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.lake import LakeWarehouse
+from pipelines.publish import DATABASE_NAME
 from pipelines.settings import Settings
 from pipelines.report.render import report_path
 
@@ -32,26 +34,34 @@ def dagster_home(cwd: Path) -> Path:
     return home
 
 
-def table_counts(database: Path) -> list[tuple[str, int]]:
-    """Row counts of every table Flywheel wrote, schema-qualified."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        tables = con.execute(
-            "SELECT table_schema, table_name FROM information_schema.tables "
-            "WHERE table_type = 'BASE TABLE' AND table_schema IN ('raw_salesforce', 'marts') "
-            "AND table_name NOT LIKE '\\_%' ESCAPE '\\' "
-            "ORDER BY table_schema, table_name"
-        ).fetchall()
-        return [
-            (f"{schema}.{name}", con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0])
-            for schema, name in tables
-        ]
+def table_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """Row counts of every table Flywheel wrote, schema-qualified (on Spark, the lake's tables are
+    views in the connection)."""
+    tables = con.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables "
+        "WHERE table_schema IN ('raw_salesforce', 'marts') "
+        "AND table_name NOT LIKE '\\_%' ESCAPE '\\' "
+        "ORDER BY table_schema, table_name"
+    ).fetchall()
+    return [
+        (f"{schema}.{name}", con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0])
+        for schema, name in tables
+    ]
 
 
 def summary(settings: Settings, home: Path) -> str:
-    database = settings.duckdb_path
-    lines = ["", "Flywheel ran adoption_refresh. Outputs:", f"  DuckDB database  {database}"]
-    lines += [f"    {name:<40} {rows:>10,} rows" for name, rows in table_counts(database)]
     current = settings.export_dir / "current"
+    if settings.warehouse == "spark":  # no working DuckDB file: the lake, and the published copy to query
+        database = current / DATABASE_NAME
+        lines = ["", "Flywheel ran adoption_refresh on Spark. Outputs:", f"  lake (Parquet)    {settings.lake}"]
+        with LakeWarehouse.at(settings.lake).get_connection() as con:
+            counts = table_counts(con)
+    else:
+        database = settings.duckdb_path
+        lines = ["", "Flywheel ran adoption_refresh. Outputs:", f"  DuckDB database  {database}"]
+        with duckdb.connect(str(database), read_only=True) as con:
+            counts = table_counts(con)
+    lines += [f"    {name:<40} {rows:>10,} rows" for name, rows in counts]
     if current.exists():
         lines.append(f"  published marts   {current}  (Parquet, CSV, flywheel_marts.duckdb, manifest.json)")
     docs = settings.export_dir / "data_docs" / "index.html"

@@ -21,8 +21,12 @@ DUCKDB_PATH_VAR = "FLYWHEEL_DUCKDB_PATH"
 EXPORT_DIR_VAR = "FLYWHEEL_EXPORT_DIR"
 PERSONAL_DATA_VAR = "FLYWHEEL_EXPORT_PERSONAL_DATA"
 ABSENCES_FILE_VAR = "FLYWHEEL_ABSENCES_FILE"
+WAREHOUSE_VAR = "FLYWHEEL_WAREHOUSE"
+LAKE_DIR_VAR = "FLYWHEEL_LAKE_DIR"
 DEFAULT_DUCKDB_PATH = "data/flywheel.duckdb"
 DEFAULT_EXPORT_DIR = "data/exports"
+# Where the raw rows land and which engine builds the models (README, "Run on Spark or Databricks").
+WAREHOUSES = ("duckdb", "spark")
 GROUND_TRUTH_FILE = "sample_org_ground_truth.jsonl"
 SAMPLE_ABSENCES_FILE = "sample_org_absences.csv"
 # The built-in sample org's size (`flywheel demo --seed/--users/--days`).
@@ -53,6 +57,18 @@ def _true(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes"}
 
 
+class InvalidSetting(ValueError):
+    """A setting the environment gives a value Flywheel does not know."""
+
+
+def _warehouse(value: str | None) -> str:
+    warehouse = (value or WAREHOUSES[0]).strip().lower()
+    if warehouse not in WAREHOUSES:
+        raise InvalidSetting(f"{WAREHOUSE_VAR}={value!r} is not a warehouse Flywheel knows: set it to "
+                             f"{' or '.join(WAREHOUSES)} (or leave it unset for {WAREHOUSES[0]}).")
+    return warehouse
+
+
 def read_environment(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> dict[str, str]:
     """The process environment over `.env` (the process wins, as Dagster's own loader does):
     the one mapping every setting is read from."""
@@ -74,13 +90,20 @@ class Settings:
     """The sample org's seed, users and days where `FLYWHEEL_SAMPLE_*` set them."""
     absences_file: Path | None = None
     """Leave kept outside Salesforce (`FLYWHEEL_ABSENCES_FILE`), or None."""
+    warehouse: str = WAREHOUSES[0]
+    """`duckdb` (the default: everything in `duckdb_path`) or `spark` (raw rows as Parquet under
+    `lake_dir`, dbt on Spark): `FLYWHEEL_WAREHOUSE`."""
+    lake_dir: Path | None = None
+    """Where the raw rows land on Spark (`FLYWHEEL_LAKE_DIR`); None: `lake/` beside the DuckDB file
+    (`data/lake` by default)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env"),
                  base: Path | None = None) -> Settings:
         """Read once: `FLYWHEEL_DUCKDB_PATH` (default `data/flywheel.duckdb`),
         `FLYWHEEL_EXPORT_DIR` (default `data/exports`), `FLYWHEEL_EXPORT_PERSONAL_DATA`,
-        `FLYWHEEL_ABSENCES_FILE`, `FLYWHEEL_SAMPLE_*`, and which
+        `FLYWHEEL_ABSENCES_FILE`, `FLYWHEEL_SAMPLE_*`, `FLYWHEEL_WAREHOUSE` (default `duckdb`),
+        `FLYWHEEL_LAKE_DIR` (default `lake/` beside the DuckDB file), and which
         `SALESFORCE_*` variables are set. Relative paths are taken from `base` (the working
         directory)."""
         values = read_environment(env, dotenv)
@@ -92,11 +115,18 @@ class Settings:
             salesforce_vars=tuple(var for var in SALESFORCE_VARS.values() if values.get(var)),
             sample_size=tuple((field, int(values[var])) for field, var in SAMPLE_VARS.items() if values.get(var)),
             absences_file=_absolute(values[ABSENCES_FILE_VAR].strip(), base) if values.get(ABSENCES_FILE_VAR, "").strip() else None,
+            warehouse=_warehouse(values.get(WAREHOUSE_VAR)),
+            lake_dir=_absolute(values[LAKE_DIR_VAR], base) if values.get(LAKE_DIR_VAR) else None,
         )
 
     @property
     def uses_sample_org(self) -> bool:
         return not self.salesforce_vars
+
+    @property
+    def lake(self) -> Path:
+        """The lake folder (`pipelines/lake.py`), used when `warehouse` is `spark`."""
+        return self.lake_dir or self.duckdb_path.parent / "lake"
 
     @property
     def ground_truth_path(self) -> Path:
@@ -112,5 +142,6 @@ class Settings:
         """The environment for a process Flywheel starts (a Dagster run, dbt by hand): the same
         settings, paths absolute, `.env` included."""
         values = read_environment(env)
-        values.update({DUCKDB_PATH_VAR: str(self.duckdb_path), EXPORT_DIR_VAR: str(self.export_dir)})
+        values.update({DUCKDB_PATH_VAR: str(self.duckdb_path), EXPORT_DIR_VAR: str(self.export_dir),
+                       WAREHOUSE_VAR: self.warehouse, LAKE_DIR_VAR: str(self.lake)})
         return values

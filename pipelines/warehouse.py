@@ -15,6 +15,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines.dbt_project import DUCKDB_PATH_DBT_VAR, dbt_target_path
+
 
 class DuckDBWarehouse(dg.ConfigurableResource):
     """`database`: an absolute path (see `pipelines.settings`)."""
@@ -23,6 +25,8 @@ class DuckDBWarehouse(dg.ConfigurableResource):
     lock_retries: int = 10
     memory_limit: str = "512MB"
     """DuckDB's working memory; larger merges spill to disk beside the database."""
+    dbt_target: str = "duckdb"
+    """The target in dbt_project/profiles.yml the models are built with."""
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -34,6 +38,14 @@ class DuckDBWarehouse(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+    def dbt_vars(self) -> dict[str, str]:
+        """The vars by which dbt learns where the data is (profiles.yml)."""
+        return {DUCKDB_PATH_DBT_VAR: self.database}
+
+    @property
+    def dbt_target_path(self) -> Path:
+        return dbt_target_path(self.database)
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         """DuckDB lets one process write at a time: wait (bounded) for another to let go."""

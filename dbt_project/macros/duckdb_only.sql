@@ -1,9 +1,10 @@
 {#
     ============================================================================================
-    DUCKDB-ONLY SQL LIVES HERE, AND ONLY HERE.
+    ENGINE-SPECIFIC SQL LIVES HERE, AND ONLY HERE.
     Every model is written with dbt's cross-database macros; the few things those do not cover
-    are below, each dispatched (`adapter.dispatch(..., 'flywheel')`). To run Flywheel on another
-    adapter, add `<adapter>__<macro>` versions next to the `duckdb__` ones (e.g.
+    are below, each dispatched (`adapter.dispatch(..., 'flywheel')`), with `duckdb__` and `spark__`
+    versions side by side (Databricks' dbt-databricks falls back to the `spark__` ones). To run
+    Flywheel on another adapter, add `<adapter>__<macro>` versions next to them (e.g.
     `snowflake__day_series`); the `default__` versions are standard SQL where one exists, and
     otherwise fail with a message that says what to write.
     ============================================================================================
@@ -22,6 +23,10 @@
         cast({{ end_date }} as timestamp),
         interval 1 day
     )
+{%- endmacro %}
+
+{% macro spark__day_series(start_date, end_date) -%}
+    select explode(sequence(cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day)) as date_day
 {%- endmacro %}
 
 {% macro default__day_series(start_date, end_date) -%}
@@ -85,6 +90,22 @@
     double
 {%- endmacro %}
 
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
+
 {% macro default__type_double() -%}
     {{ dbt.type_float() }}
+{%- endmacro %}
+
+
+{# dbt's listagg on Spark drops its `order by` (dbt-spark says "order_by_clause is not supported"),
+   so a list could come in another order than on DuckDB. Every list here is ordered by its own
+   values: sorted here, the same on both engines (dbt_project.yml's `dispatch` looks here first). #}
+{% macro spark__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+    {%- if limit_num or (order_by_clause and order_by_clause | trim != 'order by ' ~ measure) -%}
+        {{ exceptions.raise_compiler_error("spark__listagg takes no limit and orders a list by its own values only, not '"
+                                           ~ order_by_clause ~ "'") }}
+    {%- endif -%}
+    array_join(array_sort(collect_list({{ measure }})), {{ delimiter_text }})
 {%- endmacro %}

@@ -1,8 +1,16 @@
 {# Small portable helpers shared by the models. #}
 
-{# a / b, null when b is 0 or null. #}
+{# a / b as a double on every engine (a decimal literal would make it a decimal on Spark), null
+   when b is 0 or null. #}
 {% macro safe_divide(numerator, denominator) -%}
-    ({{ numerator }}) * 1.0 / nullif({{ denominator }}, 0)
+    cast({{ numerator }} as {{ flywheel.type_double() }}) / nullif({{ denominator }}, 0)
+{%- endmacro %}
+
+{# Rounded to `digits` decimals, halves away from zero, the same on every engine: engines round a
+   double's binary value differently (30.45 is 30.4499… as a double: 30.4 on DuckDB, 30.5 on
+   Spark), so it is taken at 9 decimals first and rounded as a decimal. A double again. #}
+{% macro round_half_up(expression, digits) -%}
+    cast(round(cast({{ expression }} as decimal(38, 9)), {{ digits }}) as {{ flywheel.type_double() }})
 {%- endmacro %}
 
 {# A SQL list literal from a list var: ('a', 'b'). #}
@@ -25,9 +33,10 @@
     cast({{ dbt.dateadd('day', days, date_expression) }} as date)
 {%- endmacro %}
 
-{# Whole days from one date to another (to - from). #}
+{# Whole days from one date to another (to - from), a bigint on every engine (Spark's datediff
+   is an int). #}
 {% macro days_between(from_date, to_date) -%}
-    {{ dbt.datediff(from_date, to_date, 'day') }}
+    cast({{ dbt.datediff(from_date, to_date, 'day') }} as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
 {# Severity of each flag, fixed by the product contract (the var flywheel_flags). #}

@@ -160,6 +160,7 @@ def ensure_table(
     the column stays, and rows written from now on hold null in it)."""
     definitions = ", ".join(f"{quote(c.name)} {c.duckdb_type}" for c in columns)
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    _writable(con, spec)
     con.execute(f"CREATE TABLE IF NOT EXISTS {table_name(spec)} ({definitions}, {SYNCED_AT} TIMESTAMP)")
     existing = stored_columns(con, spec)
     stored = {name.lower() for name in existing}
@@ -168,6 +169,20 @@ def ensure_table(
     for column in added:
         con.execute(f"ALTER TABLE {table_name(spec)} ADD COLUMN {quote(column.name)} {column.duckdb_type}")
     return [c.name for c in added], [name for name in existing if name.lower() not in synced]
+
+
+def _writable(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> None:
+    """A raw table that is a view over a lake snapshot (`pipelines/lake.py`) is copied into a
+    table here, so the merge can change it; the lake writes it back as a new snapshot on commit."""
+    kind = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [SCHEMA, spec.table],
+    ).fetchone()
+    if kind and kind[0] == "VIEW":
+        copy = f"_flywheel_copy_{spec.table}"
+        con.execute(f"CREATE OR REPLACE TABLE {SCHEMA}.{quote(copy)} AS SELECT * FROM {table_name(spec)}")
+        con.execute(f"DROP VIEW {table_name(spec)}")
+        con.execute(f"ALTER TABLE {SCHEMA}.{quote(copy)} RENAME TO {quote(spec.table)}")
 
 
 def _cast(column: Column) -> str:

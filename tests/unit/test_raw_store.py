@@ -93,3 +93,40 @@ def test_a_field_the_org_dropped_keeps_its_column(con):
     without_status = [c for c in COLUMNS if c.field != "Status"]
     assert raw_store.ensure_table(con, SPEC, without_status) == ([], ["Status"])
     assert "Status" in [d[0] for d in con.execute(f"SELECT * FROM {raw_store.table_name(SPEC)}").description]
+
+
+def test_the_lake_commits_rows_and_watermark_in_one_swap_and_ignores_what_a_kill_left(tmp_path):
+    """The lake (FLYWHEEL_WAREHOUSE=spark): the same merge, committed as a Parquet snapshot with its
+    sync state; a half-written snapshot is never read, and the next commit removes it."""
+    from pipelines.lake import CURRENT, LakeWarehouse
+
+    def lake_sync(con, rows, synced_at):  # what sync._commit does
+        raw_store.create_stage(con, SPEC, COLUMNS)
+        raw_store.stage_page(con, SPEC, page(*rows), COLUMNS)
+        con.begin()
+        raw_store.ensure_table(con, SPEC, COLUMNS)
+        counts = raw_store.merge_stage(con, SPEC, COLUMNS, synced_at)
+        raw_store.write_state(con, SPEC, counts.watermark, synced_at, "run", 0)
+        con.commit()
+        return counts
+
+    lake = tmp_path / "lake"
+    store = LakeWarehouse.at(lake)
+    first_stamp, later_stamp = "2026-01-01T10:00:00.000+0000", "2026-01-02T10:00:00.000+0000"
+    with store.get_connection() as con:
+        lake_sync(con, [("1", "Open", first_stamp, False), ("2", "Open", first_stamp, False)], T0)
+    folder = lake / "raw_salesforce" / "lead"
+    first = (folder / CURRENT).resolve()
+    (folder / "snapshots" / ".staging-killed").mkdir()  # a commit killed before its swap
+    with store.get_connection() as con:
+        assert raw_store.read_state(con, "Lead").watermark == datetime(2026, 1, 1, 10)
+        assert sorted(con.execute('SELECT "Id", "Status" FROM raw_salesforce.lead').fetchall()) == [("1", "Open"), ("2", "Open")]
+        counts = lake_sync(con, [("2", "Working", later_stamp, False), ("3", "Open", later_stamp, True)], datetime(2026, 1, 2))
+        assert (counts.new, counts.changed, counts.deleted) == (1, 1, 1)
+    assert (folder / CURRENT).resolve() != first
+    assert not list((folder / "snapshots").glob(".staging-*"))
+    with store.get_connection() as con:
+        assert raw_store.read_state(con, "Lead").watermark == datetime(2026, 1, 2, 10)
+        rows = con.execute('SELECT "Id", "Status", "IsDeleted" FROM raw_salesforce.lead ORDER BY 1').fetchall()
+        assert rows == [("1", "Open", False), ("2", "Working", False), ("3", "Open", True)]
+    assert not list((lake / "_work").iterdir()), "each connection's scratch file goes with it"

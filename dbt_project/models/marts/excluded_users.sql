@@ -19,6 +19,6 @@ select
     is_active,
     exclusion_reason,
     logins,
-    interactive_logins
+    cast(interactive_logins as {{ dbt.type_bigint() }}) as interactive_logins
 from users
 where not is_measured

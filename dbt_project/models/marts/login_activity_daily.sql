@@ -38,10 +38,10 @@ select
     application,
     platform,
     count(*) as logins,
-    sum(case when is_success then 1 else 0 end) as successful_logins,
-    sum(case when is_interactive then 1 else 0 end) as interactive_logins,
+    cast(sum(case when is_success then 1 else 0 end) as {{ dbt.type_bigint() }}) as successful_logins,
+    cast(sum(case when is_interactive then 1 else 0 end) as {{ dbt.type_bigint() }}) as interactive_logins,
     count(distinct user_id) as unique_users,
     count(distinct case when is_success then user_id end) as unique_users_logged_in,
-    sum(case when is_success then 0 else 1 end) as failed_logins
+    cast(sum(case when is_success then 0 else 1 end) as {{ dbt.type_bigint() }}) as failed_logins
 from labelled
 group by login_date, profile_name, user_role_name, application, platform

@@ -150,11 +150,11 @@ select
     healthy_share,
     at_risk_share,
     silent_share,
-    round(average_score, 1) as average_score,
-    new_business_deals,
-    deals_with_lead_trail,
+    {{ flywheel.round_half_up('average_score', 1) }} as average_score,
+    cast(new_business_deals as {{ dbt.type_bigint() }}) as new_business_deals,
+    cast(deals_with_lead_trail as {{ dbt.type_bigint() }}) as deals_with_lead_trail,
     {{ flywheel.safe_divide('deals_with_lead_trail', 'new_business_deals') }} as lead_trail_share,
-    open_flags,
-    flags_opened,
-    flags_closed
+    cast(open_flags as {{ dbt.type_bigint() }}) as open_flags,
+    cast(flags_opened as {{ dbt.type_bigint() }}) as flags_opened,
+    cast(flags_closed as {{ dbt.type_bigint() }}) as flags_closed
 from periods

@@ -24,16 +24,16 @@ select
     daily.is_working_day,
     daily.week_ending_on,
     daily.logins,
-    daily.interactive_logins,
+    cast(daily.interactive_logins as {{ dbt.type_bigint() }}) as interactive_logins,
     daily.login_days = 1 as is_login_day,
-    daily.failed_logins,
-    daily.leads_created,
-    daily.opportunities_created,
-    daily.stage_changes,
-    daily.tasks_logged,
-    daily.events_logged,
+    cast(daily.failed_logins as {{ dbt.type_bigint() }}) as failed_logins,
+    cast(daily.leads_created as {{ dbt.type_bigint() }}) as leads_created,
+    cast(daily.opportunities_created as {{ dbt.type_bigint() }}) as opportunities_created,
+    cast(daily.stage_changes as {{ dbt.type_bigint() }}) as stage_changes,
+    cast(daily.tasks_logged as {{ dbt.type_bigint() }}) as tasks_logged,
+    cast(daily.events_logged as {{ dbt.type_bigint() }}) as events_logged,
     daily.leads_converted,
     daily.records_created,
-    daily.records_created_in_bursts
+    cast(daily.records_created_in_bursts as {{ dbt.type_bigint() }}) as records_created_in_bursts
 from daily
 inner join users on daily.user_id = users.user_id

@@ -62,9 +62,8 @@ parts as (
 
 scored as (
 
-    select
-        *,
-        round(100.0 * (
+    {%- set weighted_score -%}
+        100.0 * (
             {% for part in parts %}
             coalesce({{ var('score_weight_' ~ part) }} * {{ part }}_part, 0){{ ' +' if not loop.last }}
             {% endfor %}
@@ -72,7 +71,11 @@ scored as (
             {% for part in parts %}
             case when {{ part }}_part is not null then {{ var('score_weight_' ~ part) }} else 0 end{{ ' +' if not loop.last }}
             {% endfor %}
-        ), 1) as adoption_score
+        )
+    {%- endset %}
+    select
+        *,
+        {{ flywheel.round_half_up(weighted_score, 1) }} as adoption_score
     from parts
 
 )
