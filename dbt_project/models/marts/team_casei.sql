@@ -200,14 +200,14 @@ teams as (
         members.routine_days_share,
         -- agility
         touch_speed.median_hours_to_first_touch,
-        coalesce(touch_speed.leads_untouched, 0) as leads_untouched,
+        cast(coalesce(touch_speed.leads_untouched, 0) as {{ dbt.type_bigint() }}) as leads_untouched,
         coalesce({{ flywheel.safe_divide('flag_resolution.flags_resolved', 'flag_resolution.flags_opened') }}, 1.0)
             as flags_resolved_share,
         coalesce(flag_resolution.flags_opened, 0) as flags_opened,
         -- sponsorship: the manager's manager, or the manager themselves at the top
         case when managers.user_id is not null then coalesce(managers.manager_id, managers.user_id) end as sponsor_id,
         -- engagement
-        members.engaged_members,
+        cast(members.engaged_members as {{ dbt.type_bigint() }}) as engaged_members,
         coalesce(member_badges.badges_held, 0) as badges_held,
         -- involvement
         manager_scores.adoption_score as manager_score,
@@ -234,8 +234,9 @@ pillar_scores as (
     select
         teams.*,
         sponsor_scores.adoption_score as sponsor_score,
-        round(100.0 * coalesce(teams.routine_days_share, 0), 1) as culture_score,
-        round((
+        {{ flywheel.round_half_up('100.0 * coalesce(teams.routine_days_share, 0)', 1) }} as culture_score,
+        {%- set agility -%}
+        (
             case
                 when teams.median_hours_to_first_touch is null
                     then case when teams.leads_untouched > 0 then 0.0 else 100.0 end
@@ -243,10 +244,12 @@ pillar_scores as (
                                                    / ({{ var('slow_touch_hours') }} - {{ var('fast_touch_hours') }})))
             end
             + 100.0 * teams.flags_resolved_share
-        ) / 2, 1) as agility_score,
-        round(sponsor_scores.adoption_score, 1) as sponsorship_score,
-        round(100.0 * teams.engaged_members / teams.team_size, 1) as engagement_score,
-        round(teams.manager_score, 1) as involvement_score
+        ) / 2
+        {%- endset %}
+        {{ flywheel.round_half_up(agility, 1) }} as agility_score,
+        {{ flywheel.round_half_up('sponsor_scores.adoption_score', 1) }} as sponsorship_score,
+        {{ flywheel.round_half_up(flywheel.safe_divide('100.0 * teams.engaged_members', 'teams.team_size'), 1) }} as engagement_score,
+        {{ flywheel.round_half_up('teams.manager_score', 1) }} as involvement_score
     from teams
     left join scores as sponsor_scores
         on teams.sponsor_id = sponsor_scores.user_id and teams.week_ending_on = sponsor_scores.evaluated_on
@@ -287,20 +290,20 @@ select
             "' of their working days in the last " ~ var('window_days') ~ " days'"]) }}
         when 'agility' then {{ dbt.concat([
             "'weakest: agility — '",
-            "coalesce(" ~ dbt.concat(["'a median of '", flywheel.as_text('round(median_hours_to_first_touch, 1)'),
+            "coalesce(" ~ dbt.concat(["'a median of '", flywheel.as_text(flywheel.round_half_up('median_hours_to_first_touch', 1)),
                                       "' hours from a new lead to its first task or event, '"]) ~ ", 'no new lead touched, ')",
             flywheel.as_text('leads_untouched'), "' new leads untouched, '",
             flywheel.as_percent_text('flags_resolved_share'), "' of '", flywheel.as_text('flags_opened'),
             "' flags closed within " ~ var('flag_resolution_days') ~ " days'"]) }}
         when 'sponsorship' then {{ dbt.concat([
             "'weakest: sponsorship — the sponsor''s own score is '", flywheel.as_text('sponsorship_score'),
-            "' while the team''s median is '", flywheel.as_text('round(team_median_score, 1)')]) }}
+            "' while the team''s median is '", flywheel.as_text(flywheel.round_half_up('team_median_score', 1))]) }}
         when 'engagement' then {{ dbt.concat([
             "'weakest: engagement — '", flywheel.as_text('engaged_members'), "' of '", flywheel.as_text('team_size'),
             "' members are champion or healthy'"]) }}
         when 'involvement' then {{ dbt.concat([
             "'weakest: involvement — the manager''s own score is '", flywheel.as_text('involvement_score'),
-            "' while the team''s median is '", flywheel.as_text('round(team_median_score, 1)'),
+            "' while the team''s median is '", flywheel.as_text(flywheel.round_half_up('team_median_score', 1)),
             "', with '", flywheel.as_text('manager_touched_team_records'),
             "' tasks or events on the team''s leads and deals in the last " ~ var('window_days') ~ " days'"]) }}
     end as evidence,
@@ -316,5 +319,5 @@ select
     badges_held,
     manager_score,
     manager_touched_team_records,
-    round(team_median_score, 1) as team_median_score
+    {{ flywheel.round_half_up('team_median_score', 1) }} as team_median_score
 from weakest

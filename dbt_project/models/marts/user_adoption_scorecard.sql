@@ -60,9 +60,9 @@ select
     -- away on the week's last day (the as-of date, for the current week)
     absence_days.date_day is not null as is_on_leave,
     -- streaks of active working days (an interactive login and a record) and active weeks
-    coalesce(streaks.current_streak_days, 0) as current_streak_days,
-    coalesce(streaks.longest_streak_days, 0) as longest_streak_days,
-    coalesce(streaks.current_streak_weeks, 0) as current_streak_weeks
+    cast(coalesce(streaks.current_streak_days, 0) as {{ dbt.type_bigint() }}) as current_streak_days,
+    cast(coalesce(streaks.longest_streak_days, 0) as {{ dbt.type_bigint() }}) as longest_streak_days,
+    cast(coalesce(streaks.current_streak_weeks, 0) as {{ dbt.type_bigint() }}) as current_streak_weeks
 from scores
 inner join users on scores.user_id = users.user_id
 left join absence_days

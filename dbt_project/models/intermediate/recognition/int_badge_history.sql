@@ -193,7 +193,7 @@ badges as (
         can_earn and coalesce(score_gain >= {{ var('most_improved_min_gain') }} and score_gain = best_gain, false) as is_held,
         score_gain as metric_value,
         cast({{ var('most_improved_min_gain') }} as {{ flywheel.type_double() }}) as threshold,
-        {{ dbt.concat(["'score rose by '", "coalesce(" ~ flywheel.as_text('round(score_gain, 1)') ~ ", '-')",
+        {{ dbt.concat(["'score rose by '", "coalesce(" ~ flywheel.as_text(flywheel.round_half_up('score_gain', 1)) ~ ", '-')",
                        "' points over the last " ~ var('most_improved_weeks') ~ " weekly scores (from '",
                        "coalesce(" ~ flywheel.as_text('score_weeks_before') ~ ", '-')", "' to '",
                        flywheel.as_text('adoption_score'), "'), the most in the team'"]) }} as evidence
