@@ -18,6 +18,9 @@ personas.py; the absences file lines are returned for `write_absences_file`.
 | handed_leads_recent | 12–18 old untouched leads of a departed colleague, assigned 2 and 6 days ago | not neglected yet |
 | handed_leads_neglected | 16 old leads of the same colleague, assigned 25 days ago, never touched | neglected_leads |
 
+dormant_then_leave and back_13_present_days are planted only in orgs with at least 100 days of
+history (`LONG_HISTORY_DAYS`): their expected declining_usage is judged on the 8 weeks before.
+
 Each handed lead gets the two LeadHistory rows Salesforce writes for one owner change: one with
 User Ids (`DataType` 'EntityId'), one with names ('Text').
 """
@@ -29,6 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.absences import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+# dormant_then_leave and back_13_present_days need this much history: declining_usage judges them
+# on the 8 weeks before their last 14 days, and a leave must not eat that baseline
+LONG_HISTORY_DAYS = 100
 
 
 def plant_leave_and_handovers(b: Any) -> list[dict[str, str]]:
@@ -53,13 +60,16 @@ def plant_leave_and_handovers(b: Any) -> list[dict[str, str]]:
     rep("leave_file_long", (last - 24, last + 4))
     rep("back_file_short", (last - 9, last - 3))
     rep("leave_overlapping", (last - 18, last + 4))
-    dormant = rep("dormant_then_leave", (last - 5, last + 8))
-    dormant.active_until, dormant.outlook = last - 22, True
-    start = last - 30
-    while not b.workday[start - 1]:  # the present day before the leave is a working day, with a login
-        start -= 1
-    back_13 = rep("back_13_present_days", (start, last - 13), p_login=1.0)
-    back_13.active_until = last - 13
+    # these two are judged on the 8 weeks before their last 14 days: only where the history holds them
+    long_history = b.d >= LONG_HISTORY_DAYS
+    if long_history:
+        dormant = rep("dormant_then_leave", (last - 5, last + 8))
+        dormant.active_until, dormant.outlook = last - 22, True
+        start = last - 30
+        while not b.workday[start - 1]:  # the present day before the leave is a working day, with a login
+            start -= 1
+        back_13 = rep("back_13_present_days", (start, last - 13), p_login=1.0)
+        back_13.active_until = last - 13
     back_6 = rep("back_6_present_days", (last - 13, last - 6), p_login=1.0)
     back_6.active_until = last - 6
     recent = [rep("handed_leads_recent"), rep("handed_leads_recent", key="handed_leads_recent_2")]
@@ -95,9 +105,10 @@ def plant_leave_and_handovers(b: Any) -> list[dict[str, str]]:
     overlapping.away = (last - 18, last + 4)
     out_of_office(overlapping, last - 10, last + 2)
     file_line(overlapping, "id", last - 5, last + 4, "sick leave")
-    out_of_office(dormant, *dormant.away)
-    out_of_office(dormant, last - 19, last - 6, enabled=False)  # switched off: marks no absence
-    file_line(back_13, "id", *back_13.away, "holiday")
+    if long_history:
+        out_of_office(dormant, *dormant.away)
+        out_of_office(dormant, last - 19, last - 6, enabled=False)  # switched off: marks no absence
+        file_line(back_13, "id", *back_13.away, "holiday")
     b._out_of_office(back_6)
 
     departed = b._person("inactive", "departed", managers[0].id)

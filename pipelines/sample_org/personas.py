@@ -32,8 +32,8 @@ After them come the people of `leave_and_handovers.py` (its table says what each
 | persona | expected flags |
 | --- | --- |
 | leave_out_of_office, back_out_of_office, leave_file_long, back_file_short, leave_overlapping | none |
-| dormant_then_leave | dormant, declining_usage (no login for 14 present days before the leave) |
-| back_13_present_days | declining_usage (not dormant: the 14th present day back, before the leave, has a login) |
+| dormant_then_leave | dormant, declining_usage (no login for 14 present days before the leave; 100+ days of history) |
+| back_13_present_days | declining_usage (not dormant: the 14th present day back, before the leave, has a login; 100+ days of history) |
 | back_6_present_days | none (6 present days in the last 14: declining_usage not judged) |
 | handed_leads_recent | none (old leads, assigned 2 and 6 days ago) |
 | handed_leads_neglected | neglected_leads (assigned 25 days ago, never touched) |
