@@ -20,6 +20,7 @@ import pytest
 
 from pipelines.dbt_project import published_marts
 from pipelines.lake import CURRENT, LakeWarehouse
+from pipelines.salesforce.objects import OBJECTS
 from pipelines.sample_org.org import SampleOrg
 
 from conftest import SMALL
@@ -92,12 +93,12 @@ def test_spark_publishes_every_mart_as_duckdb_does(spark_run, good_run):
 
 def test_spark_run_lands_raw_rows_in_the_lake_and_writes_the_report(spark_run):
     lake = spark_run / "lake"
-    for table in ("user", "login_history", "lead", "opportunity", "task", "event", "opportunity_history"):
+    for table in (spec.table for spec in OBJECTS):
         current = lake / "raw_salesforce" / table / CURRENT
         assert current.is_symlink() and list(current.glob("*.parquet")), table
     with LakeWarehouse.at(lake).get_connection() as con:
         (states,) = con.execute("SELECT count(*) FROM raw_salesforce._sync_state WHERE watermark IS NOT NULL").fetchone()
-        assert states == 7
+        assert states == len(OBJECTS)
     assert not (spark_run / "flywheel.duckdb").exists(), "on Spark the raw rows land in the lake only"
     assert (spark_run / "exports" / "report" / "adoption_report.html").is_file()
     assert (spark_run / "exports" / "current" / "flywheel_marts.duckdb").is_file()

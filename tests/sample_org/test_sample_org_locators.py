@@ -33,7 +33,7 @@ def test_the_last_page_carries_no_locator_and_the_cursor_is_released(api):
     pages = [first_page(api)]
     while "nextRecordsUrl" in pages[-1]:
         pages.append(api("GET", pages[-1]["nextRecordsUrl"]).json())
-    assert pages[-1]["done"] and len(pages) == 4
+    assert pages[-1]["done"] and len(pages) == -(-pages[0]["totalSize"] // 500) > 2  # pages of 500
     past = pages[0]["nextRecordsUrl"].rsplit("-", 1)[0] + f"-{sum(len(p['records']) for p in pages)}"
     assert (api("GET", past).status_code, api("GET", past).json()) == (400, INVALID)
 
