@@ -58,23 +58,3 @@
     (coalesce({{ trail }}.close_date < {{ on_date }}, false)
      or coalesce({{ flywheel.days_between(trail ~ '.last_modified_on', on_date) }} >= {{ var('stale_days') }}, false))
 {%- endmacro %}
-
-{# The rows of `rows` (a CTE with `evaluated_on`, one row per weekly check) with `held_since`: the
-   first check of the unbroken run of checks, up to each row, in which `held` was true (null when
-   it is not). first_flagged_on of a flag, earned_on of a badge. #}
-{% macro held_since(rows, held, partition_by) -%}
-    select
-        runs.*,
-        case when runs.{{ held }} then min(case when runs.{{ held }} then runs.evaluated_on end) over (
-            partition by {{ partition_by }}, runs.last_not_held_on
-        ) end as held_since
-    from (
-        select
-            *,
-            max(case when not {{ held }} then evaluated_on end) over (
-                partition by {{ partition_by }} order by evaluated_on
-                rows between unbounded preceding and current row
-            ) as last_not_held_on
-        from {{ rows }}
-    ) as runs
-{%- endmacro %}

@@ -28,7 +28,13 @@ all_flags as (
 with_run_start as (
 
     -- the start of the unbroken run of evaluations in which the flag held, up to this date
-    {{ flywheel.held_since('all_flags', 'is_flagged', 'user_id, flag') }}
+    select
+        *,
+        max(case when not is_flagged then evaluated_on end) over (
+            partition by user_id, flag order by evaluated_on
+            rows between unbounded preceding and current row
+        ) as last_not_flagged_on
+    from all_flags
 
 ),
 
@@ -36,7 +42,9 @@ first_flagged as (
 
     select
         *,
-        held_since as first_flagged_on,
+        case when is_flagged then min(case when is_flagged then evaluated_on end) over (
+            partition by user_id, flag, last_not_flagged_on
+        ) end as first_flagged_on,
         lag(is_flagged) over (partition by user_id, flag order by evaluated_on) as was_flagged_week_before
     from with_run_start
 

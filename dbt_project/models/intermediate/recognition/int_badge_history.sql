@@ -1,8 +1,8 @@
 -- Every badge (the var flywheel_badges) evaluated for every measured user on every evaluation date:
 -- one row per user x date x badge, held or not, with the number behind it, its threshold and an
--- evidence sentence; earned_on is the first date of the unbroken run of weekly checks in which it
--- was held, up to this date. Only users past onboarding can hold a badge, and a user holding a
--- critical flag holds none that week (integration and excluded users are not measured at all).
+-- evidence sentence (user_recognition adds when the current holding began). Only users past
+-- onboarding can hold a badge, and a user holding a critical flag holds none that week
+-- (integration and excluded users are not measured at all).
 --   steady_hand      current_streak_weeks >= streak_badge_weeks (4)
 --   iron_streak      current_streak_days >= streak_badge_days (20)
 --   clean_trail      >= clean_trail_min_opportunities (3) new-business opportunities created in the
@@ -199,21 +199,6 @@ badges as (
                        flywheel.as_text('adoption_score'), "'), the most in the team'"]) }} as evidence
     from facts_with_team
 
-),
-
-with_run_start as (
-
-    {{ flywheel.held_since('badges', 'is_held', 'user_id, badge') }}
-
 )
 
-select
-    user_id,
-    evaluated_on,
-    badge,
-    is_held,
-    metric_value,
-    threshold,
-    evidence,
-    held_since as earned_on
-from with_run_start
+select * from badges

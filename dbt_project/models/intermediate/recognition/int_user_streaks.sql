@@ -14,6 +14,12 @@ daily as (
 
 ),
 
+calendar as (
+
+    select * from {{ ref('int_calendar_days') }}
+
+),
+
 working_days as (
 
     select
@@ -29,16 +35,11 @@ working_days as (
 
 day_runs as (
 
-    -- gaps and islands: a run is a stretch of working days that are all active or all not
+    -- one ordering per user: a run of active days starts on an active day after an inactive one
     select
         *,
-        row_number() over (partition by user_id order by date_day)
-            - row_number() over (partition by user_id, is_active_day order by date_day) as run_number,
-        sum(case when is_active_day then 1 else 0 end) over (
-            partition by user_id, iso_week_start_on order by date_day
-            rows between unbounded preceding and current row
-        ) as active_days_in_iso_week_so_far,
-        row_number() over (partition by user_id, week_ending_on order by date_day desc) as newest_in_week
+        row_number() over (partition by user_id order by date_day) as working_day_number,
+        coalesce(lag(is_active_day) over (partition by user_id order by date_day), false) as was_active_day_before
     from working_days
 
 ),
@@ -47,9 +48,11 @@ day_streaks as (
 
     select
         *,
-        case when is_active_day then row_number() over (
-            partition by user_id, is_active_day, run_number order by date_day) else 0 end as streak_days,
-        min(date_day) over (partition by user_id, is_active_day, run_number) as run_started_on
+        -- active days since the last inactive working day (0 on an inactive one)
+        case when is_active_day then working_day_number - coalesce(max(case when not is_active_day then working_day_number end) over (
+            partition by user_id order by date_day rows between unbounded preceding and current row), 0) else 0 end as streak_days,
+        max(case when is_active_day and not was_active_day_before then date_day end) over (
+            partition by user_id order by date_day rows between unbounded preceding and current row) as run_started_on
     from day_runs
 
 ),
@@ -62,6 +65,16 @@ with_longest as (
             partition by user_id order by date_day rows between unbounded preceding and current row
         ) as longest_streak_days
     from day_streaks
+
+),
+
+last_working_days as (
+
+    -- the last working day on or before each evaluation date (it lies in the date's ISO week)
+    select week_ending_on, max(date_day) as last_working_day
+    from calendar
+    where is_working_day
+    group by week_ending_on
 
 ),
 
@@ -81,8 +94,13 @@ week_runs as (
     select
         *,
         row_number() over (partition by user_id order by iso_week_start_on)
-            - row_number() over (partition by user_id, is_active_week order by iso_week_start_on) as run_number
-    from iso_weeks
+            - coalesce(max(case when not is_active_week then week_number end) over (
+                partition by user_id order by iso_week_start_on rows between unbounded preceding and current row), 0)
+            as streak_weeks
+    from (
+        select *, row_number() over (partition by user_id order by iso_week_start_on) as week_number
+        from iso_weeks
+    ) as numbered
 
 ),
 
@@ -92,32 +110,50 @@ week_streaks as (
         user_id,
         iso_week_start_on,
         -- active weeks in a row ending with the week before this one
-        coalesce(lag(streak_weeks) over (partition by user_id order by iso_week_start_on), 0) as streak_weeks_before
-    from (
-        select
-            *,
-            case when is_active_week then row_number() over (
-                partition by user_id, is_active_week, run_number order by iso_week_start_on) else 0 end as streak_weeks
-        from week_runs
-    ) as counted
+        coalesce(lag(case when is_active_week then streak_weeks else 0 end) over (
+            partition by user_id order by iso_week_start_on), 0) as streak_weeks_before
+    from week_runs
+
+),
+
+evaluated as (
+
+    select with_longest.*
+    from with_longest
+    inner join last_working_days
+        on with_longest.week_ending_on = last_working_days.week_ending_on
+        and with_longest.date_day = last_working_days.last_working_day
+
+),
+
+iso_week_so_far as (
+
+    -- active days in the evaluation date's ISO week up to its last working day
+    select evaluated.user_id, evaluated.date_day, count(*) as active_days_in_iso_week_so_far
+    from evaluated
+    inner join working_days
+        on working_days.user_id = evaluated.user_id
+        and working_days.iso_week_start_on = evaluated.iso_week_start_on
+        and working_days.date_day <= evaluated.date_day
+        and working_days.is_active_day
+    group by evaluated.user_id, evaluated.date_day
 
 )
 
--- the last working day of each evaluation week is the last working day on or before its date,
--- and lies in the date's ISO week
 select
-    with_longest.user_id,
-    with_longest.week_ending_on as evaluated_on,
-    with_longest.date_day as last_working_day,
-    with_longest.streak_days as current_streak_days,
-    case when with_longest.is_active_day then with_longest.run_started_on end as current_streak_started_on,
-    with_longest.longest_streak_days,
-    with_longest.active_days_in_iso_week_so_far,
+    evaluated.user_id,
+    evaluated.week_ending_on as evaluated_on,
+    evaluated.date_day as last_working_day,
+    evaluated.streak_days as current_streak_days,
+    case when evaluated.is_active_day then evaluated.run_started_on end as current_streak_started_on,
+    evaluated.longest_streak_days,
+    coalesce(iso_week_so_far.active_days_in_iso_week_so_far, 0) as active_days_in_iso_week_so_far,
     week_streaks.streak_weeks_before
-        + case when with_longest.active_days_in_iso_week_so_far >= {{ var('active_week_min_days') }} then 1 else 0 end
-        as current_streak_weeks
-from with_longest
+        + case when coalesce(iso_week_so_far.active_days_in_iso_week_so_far, 0) >= {{ var('active_week_min_days') }}
+               then 1 else 0 end as current_streak_weeks
+from evaluated
 inner join week_streaks
-    on with_longest.user_id = week_streaks.user_id
-    and with_longest.iso_week_start_on = week_streaks.iso_week_start_on
-where with_longest.newest_in_week = 1
+    on evaluated.user_id = week_streaks.user_id
+    and evaluated.iso_week_start_on = week_streaks.iso_week_start_on
+left join iso_week_so_far
+    on evaluated.user_id = iso_week_so_far.user_id and evaluated.date_day = iso_week_so_far.date_day
