@@ -56,9 +56,9 @@ SCHEDULE = list(FAULTS)
 CALL_FREE = ("503 on a whole call", "session expired", "released cursor on LoginHistory (full refresh)", "none")
 KILL_DAYS = [n for n in range(1, DAYS + 1) if SCHEDULE[(n - 1) % len(SCHEDULE)] in CALL_FREE]
 _seeded = random.Random(11)
-# A kill lands after k objects were committed (k seeded) and a seeded fraction of a second more:
-# anywhere in a sync, however fast or loaded the machine.
-KILLS = {day: (_seeded.randrange(len(OBJECTS)), round(_seeded.uniform(0.0, 0.5), 2))
+# A kill lands after k objects were committed (k seeded) and up to 50 ms more (seeded): within the
+# next object's read however fast or loaded the machine (a daily sync takes about a second).
+KILLS = {day: (_seeded.randrange(len(OBJECTS)), round(_seeded.uniform(0.0, 0.05), 3))
          for day in sorted(_seeded.sample(KILL_DAYS, min(5, len(KILL_DAYS))))}
 
 
@@ -137,7 +137,7 @@ def kill_a_sync(org, database, after: int, delay: float) -> str:
     child.send_signal(signal.SIGKILL)
     out, _ = child.communicate(timeout=60)
     committed = after + out.count("ended")
-    moment = f"{after} objects + {delay:.2f}s"
+    moment = f"{after} objects + {delay * 1000:.0f} ms"
     return f"{moment}: had finished" if child.returncode == 0 else f"{moment}: {committed} of {len(OBJECTS)} committed"
 
 
