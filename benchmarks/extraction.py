@@ -181,6 +181,10 @@ def worker(phase: str, url: str, token: str, database: str, warehouse: str = "du
                     "rows": report.rows_read, "seconds": report.seconds, "calls": report.api_calls,
                     "path": report.path, "pages": report.pages, "changed": report.rows_new + report.rows_changed,
                 }
+            if phase == "full":  # the absences table the models read (empty: no file), as the job loads it
+                from pipelines.absences import load_absences_file
+
+                load_absences_file(con, None)
         out["calls"] = client.calls
     out["seconds"] = time.monotonic() - started
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
