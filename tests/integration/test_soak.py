@@ -7,7 +7,7 @@ fault was met, the publication is as of that day and its checksums hold; on the 
 (user, flag) is the ground truth the generator wrote, no more and no less.
 
 `FLYWHEEL_SOAK_DAYS` sets the days (default 30). A day costs one run of the job (about 25 s on an
-idle machine, a minute or more on a loaded one), most of it the dbt build. The per-day log goes to `soak_days.log` in the
+quiet machine, up to ~100 s on a loaded one), most of it the dbt build. The per-day log goes to `soak_days.log` in the
 test's tmp folder and to stdout; `FLYWHEEL_SOAK_REPORT=<path>` also writes it there as Markdown.
 """
 
