@@ -6,9 +6,10 @@ After each day: every raw table equals the org as of that day (Ids and watermark
 fault was met, the publication is as of that day and its checksums hold; on the last day every
 (user, flag) is the ground truth the generator wrote, no more and no less.
 
-`FLYWHEEL_SOAK_DAYS` sets the days (default 30). A day costs one run of the job (about 25 s on an
-idle machine, a minute or more on a loaded one), most of it the dbt build. The per-day log goes to `soak_days.log` in the
-test's tmp folder and to stdout; `FLYWHEEL_SOAK_REPORT=<path>` also writes it there as Markdown.
+`FLYWHEEL_SOAK_DAYS` sets the days (default 30). A day costs one run of the job (about 25 s on a
+quiet machine, up to ~100 s on a loaded one), most of it the dbt build. The per-day log goes to
+`soak_days.log` in the test's tmp folder and to stdout; `FLYWHEEL_SOAK_REPORT=<path>` also writes
+it there as Markdown.
 """
 
 import datetime as dt
