@@ -284,10 +284,11 @@ select
     {%- endfor %}
     weakest_pillar,
     case weakest_pillar
-        when 'culture' then {{ dbt.concat([
+        when 'culture' then coalesce({{ dbt.concat([
             "'weakest: culture — members logged in and recorded work on '",
             flywheel.as_percent_text('routine_days_share'),
-            "' of their working days in the last " ~ var('window_days') ~ " days'"]) }}
+            "' of their working days in the last " ~ var('window_days') ~ " days'"]) }},
+            'weakest: culture — the last {{ var("window_days") }} days hold no working day of the history yet, so no routine shows')
         when 'agility' then {{ dbt.concat([
             "'weakest: agility — '",
             "coalesce(" ~ dbt.concat(["'a median of '", flywheel.as_text(flywheel.round_half_up('median_hours_to_first_touch', 1)),
