@@ -98,7 +98,7 @@ team_leads as (
         users.team_id,
         leads.created_on,
         {{ flywheel.utc_date('leads.first_activity_at') }} as first_touched_on,
-        {{ dbt.datediff('leads.created_at', 'leads.first_activity_at', 'second') }} / 3600.0 as hours_to_first_touch
+        {{ flywheel.safe_divide(dbt.datediff('leads.created_at', 'leads.first_activity_at', 'second'), 3600) }} as hours_to_first_touch
     from leads
     inner join users on leads.owner_id = users.user_id and users.is_measured
 
