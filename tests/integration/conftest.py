@@ -14,7 +14,9 @@ from pipelines.extract.sync import sync_objects
 from pipelines.salesforce.auth import Credentials, connect
 from pipelines.salesforce.client import RetryPolicy, SalesforceClient
 from pipelines.sample_org.generator import GeneratorConfig
+from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.org import SampleOrg
+from pipelines.settings import SAMPLE_ABSENCES_FILE
 
 SMALL = GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))
 
@@ -56,6 +58,16 @@ def sync_object(client, con, spec, *, extra_fields=(), log=None, **options) -> S
     return outcome
 
 
+def absences_file(org: SampleOrg, database) -> Path | None:
+    """The generated org's absences file (`FLYWHEEL_ABSENCES_FILE`), written beside the database as
+    `flywheel demo` writes it: leave kept outside Salesforce is part of the org's truth."""
+    if org.generated is None or not org.generated.absences:
+        return None
+    path = Path(database).parent / SAMPLE_ABSENCES_FILE
+    write_absences_file(org.generated.absences, path)
+    return path
+
+
 def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = None, *, salesforce=None,
                  instance=None, selection=None):
     """Every asset and check of `adoption_refresh` (or just `selection`), in process, built by the
@@ -67,7 +79,7 @@ def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = No
     from pipelines.salesforce.resource import SalesforceResource
     from pipelines.settings import Settings
 
-    settings = Settings(duckdb_path=Path(database), export_dir=Path(exports))
+    settings = Settings(duckdb_path=Path(database), export_dir=Path(exports), absences_file=absences_file(org, database))
     defs = build_defs(settings, salesforce=salesforce or SalesforceResource(instance_url=org.url, access_token=org.issue_token()))
     return dg.materialize(
         [*defs.assets, *defs.asset_checks],

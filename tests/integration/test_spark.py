@@ -23,7 +23,7 @@ from pipelines.lake import CURRENT, LakeWarehouse
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.sample_org.org import SampleOrg
 
-from conftest import SMALL
+from conftest import SMALL, absences_file
 
 # runs the whole job; Spark builds the models several times slower than DuckDB on a small machine
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3000)]
@@ -58,6 +58,8 @@ def spark_run(tmp_path_factory):
             "FLYWHEEL_DUCKDB_PATH": str(folder / "flywheel.duckdb"), "FLYWHEEL_EXPORT_DIR": str(folder / "exports"),
             "SALESFORCE_INSTANCE_URL": org.url, "SALESFORCE_ACCESS_TOKEN": org.issue_token(),
             "FLYWHEEL_SPARK_SHUFFLE_PARTITIONS": "2",
+            # the org's leave kept outside Salesforce, as good_run reads it
+            "FLYWHEEL_ABSENCES_FILE": str(absences_file(org, folder / "flywheel.duckdb") or ""),
         }
         started = time.monotonic()
         done = subprocess.run(
