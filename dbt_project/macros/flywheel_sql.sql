@@ -13,6 +13,12 @@
     cast(round(cast({{ expression }} as decimal(38, 9)), {{ digits }}) as {{ flywheel.type_double() }})
 {%- endmacro %}
 
+{# A text literal, its apostrophes escaped the way the engine reads them ('' on DuckDB, \' on Spark,
+   where '' would end one literal and start the next). #}
+{% macro text_literal(text) -%}
+    '{{ dbt.escape_single_quotes(text) }}'
+{%- endmacro %}
+
 {# A SQL list literal from a list var: ('a', 'b'). #}
 {% macro sql_list(values) -%}
     ({%- for value in values -%}'{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}{%- endfor -%})

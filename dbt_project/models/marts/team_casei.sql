@@ -73,7 +73,9 @@ members as (
         scores.team_id,
         scores.evaluated_on,
         count(*) as team_size,
-        avg({{ flywheel.safe_divide('least(scores.active_working_days, scores.working_days)', 'scores.working_days') }}) as routine_days_share,
+        -- rounded, so that engines summing in another order agree (0.25 on one, 0.24999999999999997 on another)
+        {{ flywheel.round_half_up('avg(' ~ flywheel.safe_divide('least(scores.active_working_days, scores.working_days)', 'scores.working_days') ~ ')', 6) }}
+            as routine_days_share,
         {{ flywheel.median('scores.adoption_score') }} as team_median_score,
         sum(case when scores.tier in ('champion', 'healthy') then 1 else 0 end) as engaged_members
     from scores
@@ -297,16 +299,16 @@ select
             flywheel.as_percent_text('flags_resolved_share'), "' of '", flywheel.as_text('flags_opened'),
             "' flags closed within " ~ var('flag_resolution_days') ~ " days'"]) }}
         when 'sponsorship' then {{ dbt.concat([
-            "'weakest: sponsorship — the sponsor''s own score is '", flywheel.as_text('sponsorship_score'),
-            "' while the team''s median is '", flywheel.as_text(flywheel.round_half_up('team_median_score', 1))]) }}
+            flywheel.text_literal("weakest: sponsorship — the sponsor's own score is "), flywheel.as_text('sponsorship_score'),
+            flywheel.text_literal(" while the team's median is "), flywheel.as_text(flywheel.round_half_up('team_median_score', 1))]) }}
         when 'engagement' then {{ dbt.concat([
             "'weakest: engagement — '", flywheel.as_text('engaged_members'), "' of '", flywheel.as_text('team_size'),
             "' members are champion or healthy'"]) }}
         when 'involvement' then {{ dbt.concat([
-            "'weakest: involvement — the manager''s own score is '", flywheel.as_text('involvement_score'),
-            "' while the team''s median is '", flywheel.as_text(flywheel.round_half_up('team_median_score', 1)),
+            flywheel.text_literal("weakest: involvement — the manager's own score is "), flywheel.as_text('involvement_score'),
+            flywheel.text_literal(" while the team's median is "), flywheel.as_text(flywheel.round_half_up('team_median_score', 1)),
             "', with '", flywheel.as_text('manager_touched_team_records'),
-            "' tasks or events on the team''s leads and deals in the last " ~ var('window_days') ~ " days'"]) }}
+            flywheel.text_literal(" tasks or events on the team's leads and deals in the last " ~ var('window_days') ~ " days")]) }}
     end as evidence,
     -- the inputs behind each pillar
     routine_days_share,
