@@ -112,8 +112,8 @@ def run_measured(command: list[str], cwd: Path) -> tuple[int, float]:
 
 def warehouse_of(warehouse: str, database: str):
     """The DuckDB file, or (`spark`) the lake folder."""
-    from pipelines.lake import LakeWarehouse
-    from pipelines.warehouse import DuckDBWarehouse
+    from pipelines.storage.lake import LakeWarehouse
+    from pipelines.storage.warehouse import DuckDBWarehouse
 
     return LakeWarehouse.at(Path(database)) if warehouse == "spark" else DuckDBWarehouse(database=database)
 
@@ -144,7 +144,7 @@ def worker(phase: str, url: str, token: str, database: str, warehouse: str = "du
                 con.execute(f'CREATE OR REPLACE TABLE "{spec.table}" AS SELECT * FROM frame')
             out["objects"][spec.name] = {"rows": len(records), "seconds": time.monotonic() - t0}
     elif phase == "dbt":
-        from pipelines.dbt_project import dbt_vars
+        from pipelines.dbt.project import dbt_vars
 
         target = tempfile.mkdtemp(prefix="flywheel-bench-dbt-")
         code, out["tree_peak_rss_mb"] = run_measured(
@@ -154,7 +154,7 @@ def worker(phase: str, url: str, token: str, database: str, warehouse: str = "du
         )
         out["dbt_ok"] = code == 0
     elif phase == "gates":
-        from pipelines.dbt_project import published_marts
+        from pipelines.dbt.project import published_marts
         from pipelines.quality.gates import mart_gate, raw_gate
 
         failures = 0
@@ -165,8 +165,8 @@ def worker(phase: str, url: str, token: str, database: str, warehouse: str = "du
                 failures += len(mart_gate(con, mart=mart).errors)
         out["gate_failures"] = failures
     elif phase == "publish":
-        from pipelines.dbt_project import dbt_project, published_marts
-        from pipelines.publish import model_versions, publish
+        from pipelines.dbt.project import dbt_project, published_marts
+        from pipelines.publish.publication import model_versions, publish
 
         marts = list(published_marts())
         with store.get_connection() as con:
@@ -182,7 +182,7 @@ def worker(phase: str, url: str, token: str, database: str, warehouse: str = "du
                     "path": report.path, "pages": report.pages, "changed": report.rows_new + report.rows_changed,
                 }
             if phase == "full":  # the absences table the models read (empty: no file), as the job loads it
-                from pipelines.absences import load_absences_file
+                from pipelines.leave.absences_file import load_absences_file
 
                 load_absences_file(con, None)
         out["calls"] = client.calls

@@ -17,13 +17,13 @@ from pipelines.assets.models import build_adoption_models
 from pipelines.assets.publish import build_marts_export
 from pipelines.assets.quality import build_data_docs
 from pipelines.assets.report import adoption_report
-from pipelines.dbt_project import dbt_cli, ensure_manifest, published_marts
-from pipelines.exports import ExportDir
-from pipelines.lake import LakeWarehouse
+from pipelines.dbt.project import dbt_cli, ensure_manifest, published_marts
+from pipelines.storage.exports import ExportDir
+from pipelines.storage.lake import LakeWarehouse
 from pipelines.salesforce.resource import SalesforceOrg, salesforce_resource_from_env
 from pipelines.sample_org.resource import SampleOrgResource
 from pipelines.settings import Settings
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.storage.warehouse import DuckDBWarehouse
 
 JOB = "adoption_refresh"
 
@@ -37,7 +37,7 @@ def salesforce_org(settings: Settings) -> SalesforceOrg:
 
 def warehouse(settings: Settings) -> DuckDBWarehouse:
     """Where the raw rows land and the models are read: the DuckDB file, or the lake Spark reads.
-    The Python steps work on a DuckDB connection either way (`pipelines/lake.py`)."""
+    The Python steps work on a DuckDB connection either way (`pipelines/storage/lake.py`)."""
     if settings.warehouse == "spark":
         return LakeWarehouse.at(settings.lake)
     return DuckDBWarehouse(database=str(settings.duckdb_path))

@@ -125,7 +125,7 @@ class Settings:
 
     @property
     def lake(self) -> Path:
-        """The lake folder (`pipelines/lake.py`), used when `warehouse` is `spark`."""
+        """The lake folder (`pipelines/storage/lake.py`), used when `warehouse` is `spark`."""
         return self.lake_dir or self.duckdb_path.parent / "lake"
 
     @property

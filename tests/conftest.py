@@ -17,7 +17,7 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "yes")
 def pytest_sessionstart(session):
     if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the controller prepared it
         return
-    from pipelines.dbt_project import ensure_manifest
+    from pipelines.dbt.project import ensure_manifest
 
     ensure_manifest()
 

@@ -1,15 +1,15 @@
 """The `raw_absences/absence` asset: the absences file (`FLYWHEEL_ABSENCES_FILE`) validated
-against the extracted users and loaded for dbt (see pipelines/absences.py)."""
+against the extracted users and loaded for dbt (see pipelines/leave/absences_file.py)."""
 
 from pathlib import Path
 
 import dagster as dg
 
-from pipelines.absences import AbsencesFileError, load_absences_file
+from pipelines.leave.absences_file import AbsencesFileError, load_absences_file
 from pipelines.assets.extract import DUCKDB_POOL, GROUP, REVOPS, asset_key
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 from pipelines.settings import ABSENCES_FILE_VAR
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.storage.warehouse import DuckDBWarehouse
 
 
 def build_absences_file(path: Path | None) -> dg.AssetsDefinition:

@@ -13,14 +13,14 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.assets.extract import DUCKDB_POOL, asset_key
-from pipelines.dbt_project import dbt_project
-from pipelines.exports import ExportDir
+from pipelines.dbt.project import dbt_project
+from pipelines.storage.exports import ExportDir
 from pipelines.extract import raw_store
 from pipelines.quality.freshness import source_freshness
 from pipelines.quality.gates import mart_gate, raw_gate
 from pipelines.quality.gx_gate import GateResult
 from pipelines.salesforce.objects import OBJECTS, ObjectSpec
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.storage.warehouse import DuckDBWarehouse
 
 def check_result(result: GateResult, data_docs: Path | None = None) -> dg.AssetCheckResult:
     """What a person reads in the UI: the table, each failing expectation, values and Ids, and

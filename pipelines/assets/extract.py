@@ -17,7 +17,7 @@ from pipelines.salesforce.auth import SalesforceLoginError
 from pipelines.salesforce.client import RequestLimitExceeded
 from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME, ObjectSpec
 from pipelines.salesforce.resource import SalesforceOrg
-from pipelines.warehouse import DuckDBWarehouse, table_metadata
+from pipelines.storage.warehouse import DuckDBWarehouse, table_metadata
 
 GROUP = "salesforce_raw"
 DUCKDB_POOL = "duckdb"

@@ -8,9 +8,9 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
 from pipelines.assets.extract import DUCKDB_POOL, REVOPS
-from pipelines.dbt_project import FlywheelDbtCli, dbt_project, dbt_vars
-from pipelines.dbt_vars import checked_vars, declared_vars
-from pipelines.warehouse import DuckDBWarehouse, table_metadata
+from pipelines.dbt.project import FlywheelDbtCli, dbt_project, dbt_vars
+from pipelines.dbt.vars import checked_vars, declared_vars
+from pipelines.storage.warehouse import DuckDBWarehouse, table_metadata
 
 GROUP = "adoption_models"
 

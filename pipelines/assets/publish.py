@@ -1,15 +1,15 @@
-"""The `publish` asset: the gated marts, exported for BI tools (see pipelines/publish.py)."""
+"""The `publish` asset: the gated marts, exported for BI tools (see pipelines/publish/publication.py)."""
 
 from pathlib import Path
 
 import dagster as dg
 
 from pipelines.assets.extract import DATA_ENGINEERING, DUCKDB_POOL
-from pipelines.dbt_project import dbt_project, metric_definitions_path
-from pipelines.exports import ExportDir
-from pipelines.publish import DATABASE_NAME, model_versions, publish
-from pipelines.run_summary import PREVIOUS, changes_markdown, flag_changes, newest_critical_flags, teams_preview
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.dbt.project import dbt_project, metric_definitions_path
+from pipelines.storage.exports import ExportDir
+from pipelines.publish.publication import DATABASE_NAME, model_versions, publish
+from pipelines.publish.changes import PREVIOUS, changes_markdown, flag_changes, newest_critical_flags, teams_preview
+from pipelines.storage.warehouse import DuckDBWarehouse
 
 METRIC_DEFINITIONS = "metric_definitions.html"
 

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from pipelines.assets.extract import DATA_ENGINEERING
-from pipelines.exports import ExportDir
+from pipelines.storage.exports import ExportDir
 from pipelines.quality.gx_gate import build_index, latest_statuses
 
 

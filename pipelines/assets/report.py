@@ -8,8 +8,8 @@ import dagster as dg
 import duckdb
 
 from pipelines.assets.extract import REVOPS
-from pipelines.exports import ExportDir
-from pipelines.publish import DATABASE_NAME
+from pipelines.storage.exports import ExportDir
+from pipelines.publish.publication import DATABASE_NAME
 from pipelines.report.figures import build_charts
 from pipelines.report.queries import NothingToReport, read_report_data
 from pipelines.report.render import render_report, report_path, write_report

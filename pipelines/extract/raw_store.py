@@ -172,7 +172,7 @@ def ensure_table(
 
 
 def _writable(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> None:
-    """A raw table that is a view over a lake snapshot (`pipelines/lake.py`) is copied into a
+    """A raw table that is a view over a lake snapshot (`pipelines/storage/lake.py`) is copied into a
     table here, so the merge can change it; the lake writes it back as a new snapshot on commit."""
     kind = con.execute(
         "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",

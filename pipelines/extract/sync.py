@@ -40,7 +40,7 @@ from pipelines.salesforce.client import (
     SalesforceApiError,
     SalesforceClient,
 )
-from pipelines.progress import Progress
+from pipelines.salesforce.progress import Progress
 from pipelines.salesforce.objects import ObjectSpec
 from pipelines.salesforce.soql import count_since, select_since
 

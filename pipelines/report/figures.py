@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from pipelines.report.queries import LOGIN_WINDOW_DAYS, SEVERITIES, ReportData
-from pipelines.vocabulary import badges, pillars, tiers
+from pipelines.dbt.vocabulary import badges, pillars, tiers
 
 TIER_LABELS = {"champion": "Champion", "healthy": "Healthy", "at_risk": "At risk", "silent": "Silent"}
 TIER_COLORS = {"champion": "#1a7f4b", "healthy": "#74c476", "at_risk": "#f0a500", "silent": "#c0392b"}

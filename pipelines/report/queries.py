@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from pipelines import vocabulary
+from pipelines.dbt import vocabulary
 
 SEVERITIES = ("critical", "warn", "info")
 LOGIN_WINDOW_DAYS = 28  # the contract's usage window (`window_days`)

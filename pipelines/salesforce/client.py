@@ -24,7 +24,7 @@ import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceError
 
-from pipelines.progress import Progress
+from pipelines.salesforce.progress import Progress
 from pipelines.salesforce.auth import AuthMode, redact
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from pipelines.vocabulary import badges, flag_severities, flags, pillars
+from pipelines.dbt.vocabulary import badges, flag_severities, flags, pillars
 
 
 @dataclass(frozen=True)

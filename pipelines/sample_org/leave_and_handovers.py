@@ -31,7 +31,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from pipelines.absences import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from pipelines.leave.absences_file import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 # dormant_then_leave and back_13_present_days need this much history: declining_usage judges them
 # on the 8 weeks before their last 14 days, and a leave must not eat that baseline

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.absences import parse_absences, user_lookup, write_absences
+from pipelines.leave.absences_file import parse_absences, user_lookup, write_absences
 from pipelines.salesforce.objects import OBJECTS, column_name
 from pipelines.sample_org.schema import OBJECTS as SCHEMA_OBJECTS, STORAGE_TYPES
 

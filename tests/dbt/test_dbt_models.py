@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.dbt_project import dbt_vars
+from pipelines.dbt.project import dbt_vars
 from pipelines.quality.cross_checks import run_cross_checks
 
 from flywheel_raw_org import AS_OF, EXPECTED_FLAGS, U, build_raw_org

@@ -21,11 +21,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def quickstart(tmp_path_factory):
-    """Two runs of `flywheel demo` (as `python -m pipelines.cli demo`, the same entry point) in a fresh folder, the second with nothing changed in the org."""
+    """Two runs of `flywheel demo` (as `python -m pipelines.cli.main demo`, the same entry point) in a fresh folder, the second with nothing changed in the org."""
     cwd = tmp_path_factory.mktemp("quickstart")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SALESFORCE_", "FLYWHEEL_", "DAGSTER_HOME"))}
     runs = [
-        subprocess.run([sys.executable, "-m", "pipelines.cli", "demo"], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+        subprocess.run([sys.executable, "-m", "pipelines.cli.main", "demo"], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
         for _ in range(2)
     ]
     return cwd, runs

@@ -4,9 +4,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.absences import TABLE
+from pipelines.leave.absences_file import TABLE
 from pipelines.assets.absences import build_absences_file
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.storage.warehouse import DuckDBWarehouse
 
 ANA = "005000000000ANAAAA"
 

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from conftest import SMALL, run_pipeline
 
-from pipelines.publish import DATABASE_NAME
+from pipelines.publish.publication import DATABASE_NAME
 from pipelines.report.render import sentence
 from pipelines.sample_org.org import SampleOrg
 

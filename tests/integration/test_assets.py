@@ -2,7 +2,7 @@
 
 import dagster as dg
 import duckdb
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.storage.warehouse import DuckDBWarehouse
 
 from pipelines.assets.extract import EXTRACT_STEP, asset_key, salesforce_extract
 from pipelines.salesforce.objects import OBJECTS

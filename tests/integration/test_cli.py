@@ -5,7 +5,7 @@ import dagster as dg
 import pytest
 from click.testing import CliRunner
 
-from pipelines import cli
+from pipelines.cli import main as cli
 from pipelines.definitions import build_defs
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.settings import Settings

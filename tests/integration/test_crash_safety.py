@@ -4,7 +4,7 @@ The sync runs in a child process (the org stays up in this one); the child is ki
 as it has started reading, or as soon as it has committed one, three or five of the seven
 objects, so the kill lands while pages are read and staged for the objects still open. After
 each kill, a complete sync must leave the raw tables exactly equal to the org. The same holds for
-the lake Spark reads (`FLYWHEEL_WAREHOUSE=spark`: Parquet snapshots, `pipelines/lake.py`).
+the lake Spark reads (`FLYWHEEL_WAREHOUSE=spark`: Parquet snapshots, `pipelines/storage/lake.py`).
 """
 
 import os
@@ -16,7 +16,7 @@ import textwrap
 import duckdb
 import pytest
 
-from pipelines.lake import LakeWarehouse
+from pipelines.storage.lake import LakeWarehouse
 from pipelines.salesforce.objects import OBJECTS
 
 pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
@@ -25,7 +25,7 @@ CHILD = textwrap.dedent(
     """
     import sys, duckdb
     from pathlib import Path
-    from pipelines.lake import LakeWarehouse
+    from pipelines.storage.lake import LakeWarehouse
     from pipelines.salesforce.auth import Credentials, connect
     from pipelines.salesforce.client import SalesforceClient
     from pipelines.salesforce.objects import OBJECTS

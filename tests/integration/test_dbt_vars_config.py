@@ -3,8 +3,8 @@
 import dagster as dg
 
 from pipelines.assets.models import build_adoption_models
-from pipelines.dbt_project import dbt_cli, dbt_project
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.dbt.project import dbt_cli, dbt_project
+from pipelines.storage.warehouse import DuckDBWarehouse
 
 
 def test_an_unknown_var_in_run_config_is_refused(tmp_path):

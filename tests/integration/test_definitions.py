@@ -4,7 +4,7 @@ import dagster as dg
 
 import pytest
 
-from pipelines.dbt_project import published_marts
+from pipelines.dbt.project import published_marts
 from pipelines.definitions import build_defs
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.settings import Settings

@@ -9,7 +9,7 @@ import pytest
 from pipelines.assets.checks import build_freshness_check
 from pipelines.extract import raw_store
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.storage.warehouse import DuckDBWarehouse
 
 EVENT = OBJECTS_BY_NAME["Event"]
 NOW = datetime.now(timezone.utc).replace(tzinfo=None)

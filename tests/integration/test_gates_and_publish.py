@@ -12,8 +12,8 @@ from conftest import run_pipeline
 
 from pipelines.assets.checks import check_result
 from pipelines.assets.extract import EXTRACT_STEP
-from pipelines.dbt_project import published_marts
-from pipelines.publish import sha256
+from pipelines.dbt.project import published_marts
+from pipelines.publish.publication import sha256
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.quality.cross_checks import run_cross_checks
 from pipelines.quality.gx_gate import Failure, GateResult

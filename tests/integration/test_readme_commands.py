@@ -13,8 +13,8 @@ README = (ROOT / "README.md").read_text()
 
 COMMANDS = [
     ["dg", "check", "defs"],
-    [sys.executable, "-m", "pipelines.cli", "--help"],  # `flywheel --help`, the same entry point
-    [sys.executable, "-m", "pipelines.cli", "check", "--help"],
+    [sys.executable, "-m", "pipelines.cli.main", "--help"],  # `flywheel --help`, the same entry point
+    [sys.executable, "-m", "pipelines.cli.main", "check", "--help"],
     ["dg", "launch", "--help"],
     ["dg", "dev", "--help"],
 ]

@@ -28,7 +28,7 @@ import pytest
 from conftest import SMALL, run_pipeline
 
 from pipelines.assets.extract import EXTRACT_STEP, asset_key
-from pipelines.publish import sha256
+from pipelines.publish.publication import sha256
 from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME
 from pipelines.salesforce.resource import SalesforceResource
 from pipelines.sample_org.org import SampleOrg

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.dbt_project import published_marts
-from pipelines.lake import CURRENT, LakeWarehouse
+from pipelines.dbt.project import published_marts
+from pipelines.storage.lake import CURRENT, LakeWarehouse
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.sample_org.org import SampleOrg
 

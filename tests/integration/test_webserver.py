@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from pipelines.dbt_project import published_marts
+from pipelines.dbt.project import published_marts
 from pipelines.salesforce.objects import OBJECTS
 
 pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier

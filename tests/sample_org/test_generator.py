@@ -4,7 +4,7 @@ from collections import Counter
 import pyarrow.compute as pc
 import pytest
 
-from pipelines.absences import parse_absences, user_lookup
+from pipelines.leave.absences_file import parse_absences, user_lookup
 from pipelines.sample_org.generator import GeneratorConfig, generate_org
 from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.ids import checksum

@@ -3,7 +3,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from pipelines.absences import (
+from pipelines.leave.absences_file import (
     TABLE, AbsencesFileError, Absence, SkippedRow, load_absences_file, parse_absences, user_lookup,
 )
 

@@ -7,7 +7,7 @@ import subprocess
 
 from dagster_dbt import DbtCliResource
 
-from pipelines.dbt_project import FlywheelDbtCli, dbt_cli
+from pipelines.dbt.project import FlywheelDbtCli, dbt_cli
 
 
 def test_the_dbt_version_is_the_one_dbt_reports():

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.dbt_project import dbt_vars
-from pipelines.dbt_vars import UnknownDbtVar, checked_vars, declared_vars
+from pipelines.dbt.project import dbt_vars
+from pipelines.dbt.vars import UnknownDbtVar, checked_vars, declared_vars
 
 PROJECT = Path(__file__).resolve().parents[2] / "dbt_project" / "dbt_project.yml"
 

@@ -1,7 +1,7 @@
 import datetime as dt
 from pathlib import Path
 
-from pipelines.dbt_project import dbt_project
+from pipelines.dbt.project import dbt_project
 from pipelines.quality.freshness import Freshness, source_freshness
 
 NOW = dt.datetime(2026, 11, 24, 12)

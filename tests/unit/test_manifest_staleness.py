@@ -2,7 +2,7 @@
 
 import os
 
-from pipelines.dbt_project import dbt_target_path, manifest_is_current
+from pipelines.dbt.project import dbt_target_path, manifest_is_current
 
 
 def project(tmp_path):

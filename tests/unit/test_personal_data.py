@@ -4,7 +4,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.publish import DATABASE_NAME, write_publication
+from pipelines.publish.publication import DATABASE_NAME, write_publication
 from pipelines.settings import Settings
 
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from pipelines.progress import Progress
+from pipelines.salesforce.progress import Progress
 
 
 class Clock:

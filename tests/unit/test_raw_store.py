@@ -98,7 +98,7 @@ def test_a_field_the_org_dropped_keeps_its_column(con):
 def test_the_lake_commits_rows_and_watermark_in_one_swap_and_ignores_what_a_kill_left(tmp_path):
     """The lake (FLYWHEEL_WAREHOUSE=spark): the same merge, committed as a Parquet snapshot with its
     sync state; a half-written snapshot is never read, and the next commit removes it."""
-    from pipelines.lake import CURRENT, LakeWarehouse
+    from pipelines.storage.lake import CURRENT, LakeWarehouse
 
     def lake_sync(con, rows, synced_at):  # what sync._commit does
         raw_store.create_stage(con, SPEC, COLUMNS)

@@ -2,7 +2,7 @@
 
 import duckdb
 
-from pipelines.run_summary import PREVIOUS, changes_markdown, flag_changes, newest_critical_flags, teams_preview
+from pipelines.publish.changes import PREVIOUS, changes_markdown, flag_changes, newest_critical_flags, teams_preview
 
 FLAGS = "CREATE SCHEMA IF NOT EXISTS {db}marts; CREATE TABLE {db}marts.silent_non_use (user_id VARCHAR, user_name VARCHAR, flag VARCHAR, severity VARCHAR, first_flagged_on DATE, evidence VARCHAR)"
 

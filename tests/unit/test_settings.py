@@ -48,7 +48,7 @@ def test_the_warehouse_is_one_more_setting_and_an_unknown_one_is_refused(tmp_pat
     import pytest
 
     from pipelines.definitions import warehouse
-    from pipelines.lake import LakeWarehouse
+    from pipelines.storage.lake import LakeWarehouse
     from pipelines.settings import InvalidSetting
 
     default = Settings.from_env({}, dotenv=None, base=tmp_path)

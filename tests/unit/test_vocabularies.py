@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.dbt_project import DBT_PROJECT_DIR, dbt_project, published_marts
+from pipelines.dbt.project import DBT_PROJECT_DIR, dbt_project, published_marts
 from pipelines.quality.gx_gate import EXPECTATIONS_DIR
 from pipelines.report.figures import BADGE_COLORS, BADGE_LABELS, PILLAR_COLORS, PILLAR_LABELS, TIER_COLORS, TIER_LABELS
 from pipelines.report.render import FLAG_LABELS
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.sample_org.personas import EXPECTED_FLAGS
-from pipelines.vocabulary import badges, flag_severities, flags, pillars, tiers
+from pipelines.dbt.vocabulary import badges, flag_severities, flags, pillars, tiers
 
 SEVERITIES = {"info", "warn", "critical"}
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 MARTS_FOLDER = "marts"
 # dbt's profiles.yml reads the DuckDB file from this var, which every dbt call is given.
 DUCKDB_PATH_DBT_VAR = "flywheel_duckdb_path"
-# On Spark, profiles.yml and the raw sources read the lake from this one (pipelines/lake.py).
+# On Spark, profiles.yml and the raw sources read the lake from this one (pipelines/storage/lake.py).
 LAKE_DIR_DBT_VAR = "flywheel_lake_dir"
 # What the manifest is parsed from: a change to any file under these makes it stale.
 PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")

@@ -15,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.dbt_project import DUCKDB_PATH_DBT_VAR, dbt_target_path
+from pipelines.dbt.project import DUCKDB_PATH_DBT_VAR, dbt_target_path
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):

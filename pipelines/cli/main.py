@@ -11,11 +11,11 @@ from typing import Any
 import click
 
 from pipelines.settings import ABSENCES_FILE_VAR, SALESFORCE_VARS, Settings, read_environment
-from pipelines.demo import dagster_home, summary
+from pipelines.cli.summary import dagster_home, summary
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 
 # The repository root: where pyproject.toml's `[tool.dg]` makes this a `dg` project.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def http_session() -> Any:
@@ -47,7 +47,7 @@ def launch_command(full_refresh: bool = False, objects: tuple[str, ...] = ()) ->
 
 
 def _launch(command: list[str], extra_env: dict[str, str] | None = None) -> int:
-    from pipelines.dbt_project import ensure_manifest
+    from pipelines.dbt.project import ensure_manifest
 
     home = dagster_home(Path.cwd())
     env = _run_env(Settings.from_env(), home, extra_env)
@@ -155,7 +155,7 @@ def check() -> None:
 
     Writes nothing. Exits 0 when a run can proceed, 1 otherwise (with what to fix).
     """
-    from pipelines.preflight import describe, preflight
+    from pipelines.cli.check import describe, preflight
     from pipelines.salesforce.auth import AuthMode, Credentials, SalesforceLoginError, connect
     from pipelines.salesforce.client import SalesforceApiError, SalesforceClient
     values = read_environment()

@@ -7,8 +7,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from pipelines.dbt_project import DBT_PROJECT_DIR
-from pipelines.dbt_vars import declared_vars
+from pipelines.dbt.project import DBT_PROJECT_DIR
+from pipelines.dbt.vars import declared_vars
 
 
 @cache

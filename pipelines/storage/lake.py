@@ -33,10 +33,10 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from pipelines.dbt_project import LAKE_DIR_DBT_VAR
+from pipelines.dbt.project import LAKE_DIR_DBT_VAR
 from pipelines.extract import raw_store
 from pipelines.salesforce.objects import OBJECTS
-from pipelines.warehouse import DuckDBWarehouse
+from pipelines.storage.warehouse import DuckDBWarehouse
 
 RAW_SCHEMAS = (raw_store.SCHEMA, "raw_absences")
 MODEL_SCHEMAS = ("intermediate", "marts")

@@ -1,6 +1,6 @@
 """The `exports` resource: the folder BI tools and people read (`FLYWHEEL_EXPORT_DIR`).
 
-    current/            the newest good publication (see pipelines/publish.py)
+    current/            the newest good publication (see pipelines/publish/publication.py)
     data_docs/          Great Expectations Data Docs: every gate's latest results, failed ones too
     .gx_results/        the validation results the Data Docs are rendered from
 """

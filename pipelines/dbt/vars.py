@@ -18,7 +18,7 @@ def declared_vars(project_file: Path) -> dict[str, Any]:
     return dict(yaml.safe_load(project_file.read_text()).get("vars") or {})
 
 
-# The vocabulary the contract fixes (pipelines/vocabulary.py): declared as vars, never set for a run.
+# The vocabulary the contract fixes (pipelines/dbt/vocabulary.py): declared as vars, never set for a run.
 FIXED_VARS = frozenset({"flywheel_flags", "flywheel_tiers"})
 
 

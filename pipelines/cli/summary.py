@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.lake import LakeWarehouse
-from pipelines.publish import DATABASE_NAME
+from pipelines.storage.lake import LakeWarehouse
+from pipelines.publish.publication import DATABASE_NAME
 from pipelines.settings import Settings
 from pipelines.report.render import report_path
 
