@@ -88,6 +88,7 @@ def report_metadata(report: SyncReport) -> dict[str, object]:
         "columns_added": ", ".join(report.added_columns) or "none",
         "columns_no_longer_in_org": ", ".join(report.columns_no_longer_read) or "none",
         "in_org": report.not_in_org or "yes",
+        "salesforce_clock": f"{report.salesforce_clock:%Y-%m-%d %H:%M:%S} UTC" if report.salesforce_clock else "not reported",
         "soql": dg.MetadataValue.text(report.soql or "none"),
         "dagster/row_count": report.rows_stored,
     }

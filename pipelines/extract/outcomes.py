@@ -44,6 +44,7 @@ class SyncReport:
     rows_stored: int = 0  # the raw table's rows after the sync
     restarts: list[str] = field(default_factory=list)  # why the read started again from its start
     not_in_org: str = ""  # an optional object the org's describe does not list: why that is normal
+    salesforce_clock: datetime | None = None  # Salesforce's clock (its `Date` header) when the read began
 
     @property
     def records_per_second(self) -> float:

@@ -54,6 +54,7 @@ class SyncState:
     watermark: datetime | None
     last_synced_at: datetime
     duplicate_rows: int = 0  # rows the last sync read twice (a paging anomaly the raw gate reports)
+    salesforce_clock: datetime | None = None  # Salesforce's clock when the last sync read the object
 
 
 @dataclass(frozen=True)
@@ -91,17 +92,21 @@ def ensure_state_table(con: duckdb.DuckDBPyConnection) -> None:
         )"""
     )
     con.execute(f"ALTER TABLE {STATE_TABLE} ADD COLUMN IF NOT EXISTS duplicate_rows BIGINT DEFAULT 0")
+    # Salesforce's clock when the sync read the object (the `Date` header of the run's first
+    # answer): the models judge the day before its UTC date, the last complete day
+    con.execute(f"ALTER TABLE {STATE_TABLE} ADD COLUMN IF NOT EXISTS salesforce_clock TIMESTAMP")
 
 
 def read_state(con: duckdb.DuckDBPyConnection, object_name: str) -> SyncState | None:
     """The object's watermark and last successful sync; None when it was never synced."""
     try:
         row = con.execute(
-            f"SELECT watermark, last_synced_at, duplicate_rows FROM {STATE_TABLE} WHERE object_name = ?", [object_name]
+            f"SELECT watermark, last_synced_at, duplicate_rows, salesforce_clock FROM {STATE_TABLE} WHERE object_name = ?",
+            [object_name],
         ).fetchone()
     except duckdb.CatalogException:  # no sync ever ran here
         return None
-    return SyncState(object_name, row[0], row[1], row[2] or 0) if row else None
+    return SyncState(object_name, row[0], row[1], row[2] or 0, row[3]) if row else None
 
 
 def row_count(con: duckdb.DuckDBPyConnection, spec: ObjectSpec) -> int:
@@ -143,12 +148,13 @@ def write_state(
     synced_at: datetime,
     run_id: str,
     duplicate_rows: int,
+    salesforce_clock: datetime | None = None,
 ) -> None:
     con.execute(f"DELETE FROM {STATE_TABLE} WHERE object_name = ?", [spec.name])
     con.execute(
         f"INSERT INTO {STATE_TABLE} (object_name, watermark_field, watermark, last_synced_at, last_run_id, "
-        "duplicate_rows) VALUES (?, ?, ?, ?, ?, ?)",
-        [spec.name, spec.watermark_field, watermark, synced_at, run_id, duplicate_rows],
+        "duplicate_rows, salesforce_clock) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [spec.name, spec.watermark_field, watermark, synced_at, run_id, duplicate_rows, salesforce_clock],
     )
 
 

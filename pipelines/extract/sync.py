@@ -104,10 +104,13 @@ def sync_objects(
         by_name = {spec.name: spec for spec in specs}
         for planned in _plan(client, con, specs, options, log):
             if isinstance(planned, SyncFailure) and not_in_org(by_name[planned.object_name], planned.error):
-                yield end(_note_absent(con, by_name[planned.object_name], options, synced_at, log))
+                yield end(_note_absent(con, by_name[planned.object_name], options, synced_at, client.clock, log))
             elif isinstance(planned, SyncFailure):
                 yield end(planned)
             else:
+                # Salesforce's clock at the describe, before any read: every record created
+                # before it is in what the reads return
+                planned.report.salesforce_clock = client.clock
                 pending.append(planned)
         for failure in list(_choose_paths(client, pending, options)):
             yield end(failure)
@@ -134,7 +137,8 @@ def not_in_org(spec: ObjectSpec, error: Exception) -> bool:
 
 
 def _note_absent(
-    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, options: SyncOptions, synced_at: datetime, log: logging.Logger
+    con: duckdb.DuckDBPyConnection, spec: ObjectSpec, options: SyncOptions, synced_at: datetime,
+    clock: datetime | None, log: logging.Logger,
 ) -> SyncReport:
     """An optional object this org lacks: a sync that found nothing to read. Its raw table is
     there (empty, or as an earlier sync left it) so the models read it, and its state says it was
@@ -144,7 +148,7 @@ def _note_absent(
     con.begin()
     try:
         raw_store.ensure_table(con, spec, [Column("Id", "id")])
-        raw_store.write_state(con, spec, watermark, synced_at, options.run_id or uuid.uuid4().hex, 0)
+        raw_store.write_state(con, spec, watermark, synced_at, options.run_id or uuid.uuid4().hex, 0, clock)
         rows = raw_store.row_count(con, spec)
         con.commit()
     except BaseException:
@@ -155,7 +159,7 @@ def _note_absent(
     return SyncReport(
         object_name=spec.name, table=raw_store.display_name(spec), soql="", full_refresh=options.full_refresh,
         watermark_before=watermark, watermark_after=watermark, rows_stored=rows, not_in_org=why,
-        path_reason="not in this org",
+        path_reason="not in this org", salesforce_clock=clock,
     )
 
 
@@ -351,7 +355,8 @@ def _commit(
         counts = raw_store.merge_stage(con, spec, sync.columns, synced_at, complete=sync.since is None)
         report.watermark_after = max(filter(None, (sync.watermark, counts.watermark)), default=None)
         raw_store.write_state(
-            con, spec, report.watermark_after, synced_at, options.run_id or uuid.uuid4().hex, counts.duplicates
+            con, spec, report.watermark_after, synced_at, options.run_id or uuid.uuid4().hex, counts.duplicates,
+            report.salesforce_clock,
         )
         report.rows_stored = raw_store.row_count(con, spec)
         con.commit()

@@ -16,6 +16,8 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -127,6 +129,9 @@ class SalesforceClient:
         self.mode = mode
         self.quota_share = quota_share
         self.calls = 0
+        # Salesforce's own clock (UTC), as the `Date` header of its last answer read it; None
+        # before the first answer, or when the answers carry no such header
+        self.clock: datetime | None = None
         self._secrets = secrets or []
         self._retry = retry
         self._sleep = sleep
@@ -324,7 +329,9 @@ class SalesforceClient:
             self._check_quota(object_name, call)
             self.calls += 1
             try:
-                return self.sf._call_salesforce(method, url, name=object_name, **kwargs)
+                response = self.sf._call_salesforce(method, url, name=object_name, **kwargs)
+                self.clock = clock_reading(response) or self.clock
+                return response
             except _TRANSIENT as exc:
                 problem = f"the connection failed ({type(exc).__name__})"
             except SalesforceAuthenticationFailed as exc:
@@ -384,6 +391,16 @@ class SalesforceClient:
             hint = "The user may lack access to this object or field (profile, permission set)."
             return refuse(object_name, call, problem, error_code=code, hint=hint)
         return refuse(object_name, call, problem, error_code=code)
+
+
+def clock_reading(response: requests.Response) -> datetime | None:
+    """The moment the `Date` header of an answer names, in UTC (naive, as the raw tables keep
+    datetimes); None when it is missing or not an HTTP date."""
+    try:
+        moment = parsedate_to_datetime(response.headers.get("Date") or "")
+    except (TypeError, ValueError):
+        return None
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _resolve(url: str, results: Mapping[str, SubResult], pending: set[str]) -> str:

@@ -48,7 +48,7 @@ OBJECTS: tuple[ObjectSpec, ...] = (
         fields=(
             "Id", "Username", "Name", "FirstName", "LastName", "Email", "IsActive", "UserType",
             "ProfileId", "Profile.Name", "UserRoleId", "UserRole.Name", "ManagerId",
-            "Department", "Title", "TimeZoneSidKey", "LastLoginDate",
+            "Department", "Title", "Country", "TimeZoneSidKey", "LastLoginDate",
             "CreatedById", "CreatedDate", "LastModifiedDate", "SystemModstamp",
         ),
         required=("Id", "IsActive", "SystemModstamp"),
@@ -139,6 +139,29 @@ OBJECTS: tuple[ObjectSpec, ...] = (
         fields=("Id", "LeadId", "Field", "OldValue", "NewValue", "DataType", "CreatedById", "CreatedDate", "IsDeleted"),
         required=("Id", "LeadId", "CreatedDate"),
         optional="the org lists LeadHistory only when Lead field history is tracked",
+    ),
+    ObjectSpec(
+        name="Holiday",
+        key_prefix="0C0",
+        watermark_field="SystemModstamp",
+        # all-day dates (ActivityDate) and yearly recurrences: days nobody is expected at work
+        fields=(
+            "Id", "Name", "Description", "IsAllDay", "ActivityDate", "StartTimeInMinutes", "EndTimeInMinutes",
+            "IsRecurrence", "RecurrenceType", "RecurrenceInterval", "RecurrenceStartDate", "RecurrenceEndDateOnly",
+            "RecurrenceDayOfMonth", "RecurrenceMonthOfYear", "RecurrenceInstance", "RecurrenceDayOfWeekMask",
+        )
+        + _AUDIT,
+        required=("Id", "SystemModstamp"),
+        optional="an org without holidays set up for its business hours may not list Holiday",
+    ),
+    ObjectSpec(
+        name="Organization",
+        key_prefix="00D",
+        watermark_field="SystemModstamp",
+        # one row: the org's default time zone, for users without a valid one of their own
+        fields=("Id", "Name", "Country", "TimeZoneSidKey", "CreatedDate", "LastModifiedDate", "SystemModstamp"),
+        required=("Id", "SystemModstamp"),
+        optional="the integration user may lack access to the org's company information",
     ),
 )
 

@@ -6,7 +6,9 @@ Layout of `FLYWHEEL_LAKE_DIR`:
     raw_salesforce/<table>/snapshots/<synced-at>-<id>/
         part-0.parquet                  the table: one row per Salesforce Id, as on DuckDB
         _flywheel_sync_state.json       its watermark and last sync (Spark skips `_` files)
-    raw_absences/absence/current -> …   the absences file, loaded the same way
+    raw_absences/absence/current -> …   the absences file, loaded the same way (the holidays file too)
+    raw_salesforce/_sync_state/current -> …   every table's sync state as one Parquet table, rewritten
+                                        with each commit, for dbt on Spark (the clock reading)
     spark-warehouse/<schema>.db/<model>/  the tables dbt-spark builds (Parquet), metastore_db beside
 
 The Python steps (extraction, gates, publication) each work on a DuckDB connection of their own: a
@@ -25,7 +27,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,7 +48,10 @@ SNAPSHOTS = "snapshots"
 STATE_FILE = "_flywheel_sync_state.json"
 KEEP_SNAPSHOTS = 2  # the current one, and the one a reader may still be reading
 _OBJECT_OF_TABLE = {spec.table: spec.name for spec in OBJECTS}
-_STATE_COLUMNS = ("object_name", "watermark_field", "watermark", "last_synced_at", "last_run_id", "duplicate_rows")
+_STATE_COLUMNS = ("object_name", "watermark_field", "watermark", "last_synced_at", "last_run_id", "duplicate_rows",
+                  "salesforce_clock")
+# The sync state as a table of the lake, for Spark (the tables' own state files are the truth).
+STATE_FOLDER = "_sync_state"
 
 
 def table_folder(lake: Path, schema: str, table: str) -> Path:
@@ -73,7 +78,7 @@ def attach_lake(con: duckdb.DuckDBPyConnection, lake: Path) -> None:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for current in sorted(lake.glob(f"{raw_store.SCHEMA}/*/{CURRENT}")):
         table = current.parent.name
-        if not _has_parquet(current):
+        if table == STATE_FOLDER or not _has_parquet(current):
             continue
         con.execute(f"CREATE VIEW {raw_store.SCHEMA}.{raw_store.quote(table)} AS SELECT * FROM {_parquet(current)}")
         state_file = current / STATE_FILE
@@ -107,31 +112,53 @@ def _state_of(con: duckdb.DuckDBPyConnection, table: str) -> dict | None:
     return dict(zip(_STATE_COLUMNS, row)) if row else None
 
 
-def write_snapshot(con: duckdb.DuckDBPyConnection, lake: Path, schema: str, table: str) -> Path:
-    """Write the table (and its sync state) as a new snapshot, swap `current` to it, and make the
-    table a view over it again; returns the snapshot folder."""
-    folder = table_folder(lake, schema, table)
+def _swap_in(folder: Path, write: Callable[[Path], None]) -> Path:
+    """A new snapshot of `folder`, its files written by `write(staging folder)`, swapped in as
+    `current` in one rename; returns the snapshot folder."""
     snapshots = folder / SNAPSHOTS
     snapshots.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"{stamp}-{uuid.uuid4().hex[:8]}"
     staging = snapshots / f".staging-{name}"
     staging.mkdir()
-    quoted = f"{schema}.{raw_store.quote(table)}"
-    con.execute(f"COPY (SELECT * FROM {quoted}) TO '{(staging / 'part-0.parquet').as_posix()}' (FORMAT parquet)")
-    state = _state_of(con, table)
-    if state is not None:
-        (staging / STATE_FILE).write_bytes(orjson.dumps(state, default=str, option=orjson.OPT_INDENT_2))
+    write(staging)
     _fsync_folder(staging)
     final = snapshots / name
     staging.rename(final)
     link = folder / f".{CURRENT}-{name}"
     link.symlink_to(final.relative_to(folder))
     os.replace(link, folder / CURRENT)  # the commit: readers see the old snapshot or the new one
-    con.execute(f"DROP TABLE {quoted}")
-    con.execute(f"CREATE VIEW {quoted} AS SELECT * FROM {_parquet(folder / CURRENT)}")
     prune(folder)
     return final
+
+
+def _copy_to(con: duckdb.DuckDBPyConnection, relation: str, staging: Path) -> None:
+    con.execute(f"COPY (SELECT * FROM {relation}) TO '{(staging / 'part-0.parquet').as_posix()}' (FORMAT parquet)")
+
+
+def write_snapshot(con: duckdb.DuckDBPyConnection, lake: Path, schema: str, table: str) -> Path:
+    """Write the table (and its sync state) as a new snapshot, swap `current` to it, and make the
+    table a view over it again; returns the snapshot folder."""
+    folder = table_folder(lake, schema, table)
+    quoted = f"{schema}.{raw_store.quote(table)}"
+    state = _state_of(con, table)
+
+    def write(staging: Path) -> None:
+        _copy_to(con, quoted, staging)
+        if state is not None:
+            (staging / STATE_FILE).write_bytes(orjson.dumps(state, default=str, option=orjson.OPT_INDENT_2))
+
+    final = _swap_in(folder, write)
+    con.execute(f"DROP TABLE {quoted}")
+    con.execute(f"CREATE VIEW {quoted} AS SELECT * FROM {_parquet(folder / CURRENT)}")
+    return final
+
+
+def write_state_snapshot(con: duckdb.DuckDBPyConnection, lake: Path) -> Path:
+    """Every raw table's sync state (read back from their snapshots' state files) as one Parquet
+    table of the lake, which dbt on Spark reads as the source `salesforce.sync_state`."""
+    return _swap_in(table_folder(lake, raw_store.SCHEMA, STATE_FOLDER),
+                    lambda staging: _copy_to(con, raw_store.STATE_TABLE, staging))
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -152,8 +179,11 @@ def prune(folder: Path, keep: int = KEEP_SNAPSHOTS) -> None:
 
 
 def write_changed(con: duckdb.DuckDBPyConnection, lake: Path) -> list[Path]:
-    """Commit every raw table changed in `con` to the lake."""
-    return [write_snapshot(con, lake, schema, table) for schema, table in changed_tables(con)]
+    """Commit every raw table changed in `con` to the lake, then the sync state Spark reads."""
+    written = [write_snapshot(con, lake, schema, table) for schema, table in changed_tables(con)]
+    if written:
+        write_state_snapshot(con, lake)
+    return written
 
 
 class LakeConnection:
