@@ -11,6 +11,14 @@ proportion to how they work), their leads are touched and converted or closed, t
 through stages and close on their close date, and activity (tasks, events) lands on the leads,
 deals and accounts they own. Personas change one part of that rhythm. Background sync clients
 (Salesforce for Outlook) log in every day for many users, including the dormant ones.
+
+The org lives in the world (calendar.py): each team works in its own time zone, and everything is
+planned on each person's own calendar (day indices are their local dates, hours their wall
+clock), then stored as the UTC instants Salesforce keeps. Nobody works on the holidays that cover
+them (the org's `Holiday` records, and their country's rows of the holidays file). The org's clock
+reads `clock_hour` UTC on the morning after `end_date`, so its default as-of date is `end_date`;
+with `new_day`, the first hours of that morning are in it too (people whose day has begun log in
+and record a few things, sync clients and integrations run): what a daily run at 05:00 UTC meets.
 """
 
 from __future__ import annotations
@@ -26,11 +34,15 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
+from pipelines.sample_org.calendar import (
+    BAD_ZONE, NO_ZONE, ORG_TIME_ZONE, TEAM_COUNTRIES, TEAM_ZONES, after, country_holidays, east_of_utc9,
+    holiday_records, holidays_file_lines, org_holidays, shutdown_days, to_local_ms, to_utc_ms,
+)
 from pipelines.sample_org.ids import make_id
 from pipelines.sample_org.leave_and_handovers import plant_leave_and_handovers
 from pipelines.sample_org.personas import (
-    CAST_BADGES, CASEI_TEAMS, CASEI_TRUTH, MANAGER_MIX, NEW_HIRE_SHARE, NO_MANAGER_PERSONAS, RECOGNITION_REPS, REP_MIX,
-    expected_flags,
+    CALENDAR_REPS, CAST_BADGES, CASEI_TEAMS, CASEI_TRUTH, MANAGER_MIX, NEW_HIRE_SHARE, NO_MANAGER_PERSONAS,
+    RECOGNITION_REPS, REP_MIX, expected_flags,
 )
 from pipelines.sample_org.schema import OBJECTS
 
@@ -42,6 +54,10 @@ _FIRST = ["Ann", "Ben", "Carla", "Dev", "Elif", "Femi", "Grace", "Hugo", "Ines",
           "Mateo", "Nora", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Vik", "Wen", "Yusuf"]
 _LAST = ["Adams", "Baker", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hansen", "Ito", "Jones",
          "Khan", "Lopez", "Moreau", "Novak", "Okafor", "Patel", "Rossi", "Silva", "Tanaka", "Weber"]
+# TimeZoneSidKey of the people planted without a valid zone of their own (they work on the org's)
+CAST_ZONES = {"night_owl_no_zone": NO_ZONE, "night_owl_bad_zone": BAD_ZONE}
+# Whose wall clock each record's datetimes are on: the user's, else whoever created the record.
+PERSON_FIELD = {"User": "Id", "LoginHistory": "UserId", "OutOfOffice": "UserId"}
 _OPEN_STAGES = ["Prospecting", "Qualification", "Needs Analysis", "Value Proposition",
                 "Proposal/Price Quote", "Negotiation/Review"]
 _PROBABILITY = {"Prospecting": 10, "Qualification": 20, "Needs Analysis": 30, "Value Proposition": 50,
@@ -55,6 +71,17 @@ class GeneratorConfig:
     days: int = 180  # days of history, ending at end_date (inclusive)
     end_date: dt.date = dt.date(2026, 11, 15)
     login_history_multiplier: int = 1  # >1 adds background-sync logins per user-day (benchmarks)
+    # where the teams work: one zone per team, in turn (calendar.py); one zone for all puts the same
+    # people, doing the same things at the same local hours, all in that zone
+    team_zones: tuple[str, ...] = TEAM_ZONES
+    # the org's clock reads this hour (UTC) on the day after end_date; with new_day, the org holds
+    # that morning's first hours too (a daily run's view), without them exactly what the last day left
+    clock_hour: float = 5.0
+    new_day: bool = True
+    # the company shutdown (Holiday records): `shutdown_weeks` working weeks from the Monday on or
+    # before end_date - shutdown_days_before_end
+    shutdown_days_before_end: int = 70
+    shutdown_weeks: int = 1
 
 
 @dataclass
@@ -63,6 +90,13 @@ class GeneratedOrg:
     tables: dict[str, pa.Table]
     ground_truth: pa.Table
     absences: list[dict[str, str]] = field(default_factory=list)  # the absences file's lines (leave_and_handovers.py)
+    holidays: list[dict[str, str]] = field(default_factory=list)  # the holidays file's lines (calendar.py)
+
+    @property
+    def clock(self) -> dt.datetime:
+        """What the org's clock reads when it starts (UTC): `clock_hour` on the day after end_date."""
+        return dt.datetime.combine(self.config.end_date + dt.timedelta(days=1), dt.time()) + dt.timedelta(
+            hours=self.config.clock_hour)
 
 
 @dataclass
@@ -79,6 +113,9 @@ class _Person:
     outlook: bool = False
     away: tuple[int, int] | None = None  # first and last day index away (the last may lie after the history)
     touch_hours: tuple[float, float] = (0.5, 48.0)  # a new lead's first task comes this many hours after it
+    zone: str = ORG_TIME_ZONE  # where they work: their TimeZoneSidKey, or the org's when theirs is not valid
+    country: str = TEAM_COUNTRIES[0]
+    working: np.ndarray | None = None  # their working days: Monday to Friday, less the holidays that cover them
     truth: dict[str, Any] = field(default_factory=dict)  # recognition and CASEI truth (personas.py)
     leads: list[tuple[int, str]] = field(default_factory=list)  # (created ms, id) task targets
     opps: list[tuple[int, str, str]] = field(default_factory=list)  # (created ms, id, account id)
@@ -114,6 +151,11 @@ class _Builder:
         self.end_ms = self.start_ms + config.days * DAY_MS - 1
         self.d = config.days
         self.workday = np.array([(self.start + dt.timedelta(days=i)).weekday() < 5 for i in range(self.d)])
+        self.shutdown = shutdown_days(config.end_date, config.shutdown_days_before_end, config.shutdown_weeks)
+        self.org_holidays = org_holidays(self.start, config.end_date + dt.timedelta(days=1), self.shutdown)
+        self.teams = 0  # managers placed so far: the next team's zone and country
+        self._working: dict[str, np.ndarray] = {}  # working days by country
+        self.by_id: dict[str, _Person] = {}
         self.cols = _Columns()
         self.login_chunks: list[dict[str, np.ndarray]] = []
         self.people: list[_Person] = []
@@ -130,6 +172,15 @@ class _Builder:
 
     def work_hour(self) -> float:
         return float(self.rng.uniform(8.5, 17.5))
+
+    def works_on(self, p: _Person, date: dt.date) -> bool:
+        """Whether `date` is a working day of `p`: Monday to Friday, and no holiday of the org's or
+        of their country's."""
+        return date.weekday() < 5 and date not in self.org_holidays and not country_holidays(p.country, date, date)
+
+    def working_days(self, p: _Person) -> np.ndarray:
+        """`p`'s working days over the history."""
+        return np.array([self.works_on(p, self.start + dt.timedelta(days=i)) for i in range(self.d)])
 
     def pick(self, options: list[Any]) -> Any:
         return options[int(self.rng.integers(len(options)))]
@@ -148,7 +199,11 @@ class _Builder:
             self._out_of_office(person)
         absences = plant_leave_and_handovers(self)
         self._recognition_cast()
-        return GeneratedOrg(self.c, self._tables(), self._ground_truth(), absences)
+        self._calendar_cast()
+        if self.c.new_day:
+            self._new_day()
+        holidays = holidays_file_lines((p.country for p in self.people), self.start, self.c.end_date + dt.timedelta(days=1))
+        return GeneratedOrg(self.c, self._tables(), self._ground_truth(), absences, holidays)
 
     def _reference_data(self) -> None:
         created = self.start_ms - 800 * DAY_MS
@@ -157,6 +212,11 @@ class _Builder:
                                             "LastModifiedDate": created, "SystemModstamp": created})
             for name in ["System Administrator", "Standard User", "Sales Manager", "Integration User", "Minimum Access - Salesforce"]
         }
+        for record in holiday_records(self.shutdown, created):
+            self.cols.add("Holiday", record)
+        self.cols.add("Organization", {"Id": make_id("00D", 0), "Name": "Acme Sample", "Country": TEAM_COUNTRIES[0],
+                                       "TimeZoneSidKey": ORG_TIME_ZONE, "CreatedDate": created, "LastModifiedDate": created,
+                                       "SystemModstamp": created})
         self.roles = {
             name: self.cols.add("UserRole", {"Name": name, "LastModifiedDate": created, "SystemModstamp": created})
             for name in ["VP Sales", "Sales Manager", "Account Executive", "SDR"]
@@ -185,7 +245,8 @@ class _Builder:
             self._person("inactive", "inactive", vp.id)
         self._person("system", "system", None, name="Automated Process")
 
-    def _person(self, role: str, persona: str, manager_id: str | None, name: str | None = None) -> _Person:
+    def _person(self, role: str, persona: str, manager_id: str | None, name: str | None = None,
+                zone: str | None = None) -> _Person:
         n = len(self.people)
         first, last = _FIRST[n % len(_FIRST)], _LAST[(n * 7 + n // len(_FIRST)) % len(_LAST)]
         name = name or f"{first} {last}"
@@ -216,7 +277,9 @@ class _Builder:
             rates=rates,  # type: ignore[arg-type]
             outlook=role in ("rep", "manager", "vp") and (persona == "dormant" or self.rng.random() < 0.4),
         )
+        self._place(person, zone)
         self.people.append(person)
+        self.by_id[person.id] = person
         profile = {"vp": "Sales Manager", "manager": "Sales Manager", "integration": "Integration User",
                    "system": "Minimum Access - Salesforce"}.get(role, "Standard User")
         user_role = {"vp": "VP Sales", "manager": "Sales Manager", "rep": "Account Executive" if n % 3 else "SDR"}.get(role)
@@ -230,11 +293,30 @@ class _Builder:
             "ProfileId": self.profiles[profile], "UserRoleId": self.roles.get(user_role) if user_role else None,
             "ManagerId": manager_id, "Department": "Sales" if role in ("vp", "manager", "rep") else "IT",
             "Title": {"vp": "VP Sales", "manager": "Sales Manager", "rep": "Account Executive"}.get(role),
-            "TimeZoneSidKey": "America/New_York", "CreatedDate": created,
+            "Country": person.country, "TimeZoneSidKey": CAST_ZONES.get(persona, person.zone), "CreatedDate": created,
             "CreatedById": self.people[0].id if self.people else person.id,
             "LastModifiedDate": created, "SystemModstamp": created,
         })
         return person
+
+    def _place(self, p: _Person, zone: str | None) -> None:
+        """Where `p` works: a manager opens the next team (its zone and country, or `zone`), a rep
+        works where their manager does; the VP, people without a manager, integrations and people
+        without a valid zone of their own (CAST_ZONES) on the org's zone."""
+        manager = self.by_id.get(p.manager_id) if p.manager_id else None
+        if manager is not None and manager.role != "manager":
+            manager = None
+        if p.role == "manager":
+            team, self.teams = self.teams, self.teams + 1
+            p.zone = zone or self.c.team_zones[team % len(self.c.team_zones)]
+            p.country = TEAM_COUNTRIES[team % len(TEAM_COUNTRIES)]
+        elif manager is not None:
+            p.zone, p.country = manager.zone, manager.country
+        if p.persona in CAST_ZONES:
+            p.zone = ORG_TIME_ZONE
+        if p.country not in self._working:
+            self._working[p.country] = self.working_days(p)
+        p.working = self._working[p.country]
 
     def _people_away(self) -> list[_Person]:
         """Two healthy reps whose time away is an Out of Office event (personas.py): one away on
@@ -284,9 +366,10 @@ class _Builder:
         for person in [*badge_team, *improvers, director, *(p for team in weak.values() for p in team)]:
             self._cast_behaviour(person)
 
-    def _team(self, manager_persona: str, sponsor: _Person, rep_personas: list[str]) -> list[_Person]:
-        """A manager under `sponsor` and their reps (the manager first)."""
-        manager = self._person("manager", manager_persona, sponsor.id)
+    def _team(self, manager_persona: str, sponsor: _Person, rep_personas: list[str],
+              zone: str | None = None) -> list[_Person]:
+        """A manager under `sponsor` and their reps (the manager first), in the next team zone or `zone`."""
+        manager = self._person("manager", manager_persona, sponsor.id, zone=zone)
         return [manager, *(self._person("rep", persona, manager.id) for persona in rep_personas)]
 
     def _cast_behaviour(self, p: _Person) -> None:
@@ -297,28 +380,31 @@ class _Builder:
         p.outlook = False  # a sync client alone would make an absent leader an integration user
         if p.persona == "absent_leader":  # never logs in, records nothing: dormant, score 0
             return
-        if p.persona in ("streak_keeper", "streak_broken", "weekly_streaker", "lukewarm", "improver"):
-            active = exists & self.workday
-            if p.persona == "streak_broken":  # the 7th working day from the end has no login: 6 after it
-                broken = np.flatnonzero(self.workday)[-7]
-                active &= days != broken
-                p.truth["current_streak_days"] = 6
-            elif p.persona == "weekly_streaker":  # Monday to Wednesday only: 3 active days a week
-                active &= weekday < 3
-                p.truth["current_streak_days"] = 0
+        if p.persona in ("streak_keeper", "streak_broken", "weekly_streaker", "lukewarm", "improver", *CALENDAR_REPS):
+            active = exists & p.working
+            if p.persona in ("streak_broken", "streak_20_days"):  # a working day without a login: 6 (20) after it
+                streak = 6 if p.persona == "streak_broken" else 20
+                active &= days != np.flatnonzero(p.working)[-streak - 1]
+            elif p.persona == "weekly_streaker":  # the first three working days of each week: 3 active days a week
+                week = (days + self.start.weekday()) // 7
+                active &= np.array([np.count_nonzero(p.working[(week == week[d]) & (days <= d)]) <= 3 for d in days])
             elif p.persona == "lukewarm":  # Tuesdays only, one lead a week, moved on without a task
                 active &= weekday == 1
             elif p.persona == "improver":  # Tuesdays only, then every working day for the last 26 days
                 active &= (weekday == 1) | (days >= self.d - 26)
-            else:
-                p.truth["current_streak_days"] = int(active.sum())
-            self._interactive_logins(p, active)
+            if p.persona in ("streak_keeper", "streak_broken", "weekly_streaker", *CALENDAR_REPS):
+                # active working days in a row up to the last working day (holidays and weekends skipped)
+                worked = active[p.working]
+                p.truth["current_streak_days"] = len(worked) - int(np.flatnonzero(~worked)[-1]) - 1 if (~worked).any() else len(worked)
+            # night owls log in and record late in their evening: the next day in UTC
+            night = p.persona in CAST_ZONES
+            self._interactive_logins(p, active, (20.5, 21.0) if night else (7.5, 10.0))
             for day in np.flatnonzero(active).tolist():
                 if p.persona == "lukewarm":
                     self._lead(p, self.ms(day, self.work_hour()), touched=False, status="Working - Contacted")
                     continue
                 for _ in range(1 + int(self.rng.poisson(1.0))):
-                    self._task(p, self.ms(day, self.work_hour()))
+                    self._task(p, self.ms(day, float(self.rng.uniform(21.0, 22.0)) if night else self.work_hour()))
             return
         if p.persona == "slow_toucher":  # a lead's first task comes past slow_touch_hours (336): touch speed 0;
             p.touch_hours = (340.0, 420.0)  # no other task or event, which could land on a lead sooner
@@ -352,15 +438,59 @@ class _Builder:
             if p.persona == "near_pipeline":  # one open deal past its close date
                 self._opportunity(p, self.ms(last - 50, self.work_hour()), lead_id=None, stale=True, late=False)
 
-    def _interactive_logins(self, p: _Person, days: np.ndarray) -> None:
-        """One browser login on each day of the mask, in the morning."""
+    def _calendar_cast(self) -> None:
+        """The people personas.py lists under "Each person's own calendar" (orgs of 10 reps or more),
+        in a team of their own under the VP, east of UTC+9 where the org has a team zone there."""
+        if sum(p.role == "rep" for p in self.people) < 10:
+            return
+        east = next((z for z in self.c.team_zones if east_of_utc9(z, self.c.end_date)), None)
+        for person in self._team("steady", self.people[0], CALENDAR_REPS, zone=east):
+            self._cast_behaviour(person)
+
+    def _new_day(self) -> None:
+        """The first hours of the day after end_date, up to the org's clock, as a daily run at that
+        hour finds them: people at work whose working day has begun log in and log a task or two
+        on nothing in particular (new records only: nothing of before changes), sync clients and
+        integrations log in. Planted last, so the org without them is the same."""
+        rng, day = self.rng, self.d
+        clock = self.start_ms + day * DAY_MS + int(self.c.clock_hour * HOUR_MS)  # UTC
+        rows: dict[str, list] = defaultdict(list)
+
+        def login(p: _Person, at: int, login_type: str, application: str, api_type: str | None = None) -> None:
+            for name, value in (("UserId", p.id), ("LoginTime", at), ("LoginType", login_type), ("Application", application),
+                                ("Status", "Success"), ("Browser", None if api_type else "Chrome 131"),
+                                ("Platform", None if api_type else "Mac OSX"), ("ApiType", api_type)):
+                rows[name].append(value)
+
+        for p in self.people:
+            now = to_local_ms(clock, p.zone)  # the clock on their wall
+            working = self.works_on(p, self.c.end_date + dt.timedelta(days=1))
+            at_work = (p.role in ("rep", "manager", "vp") and p.active_until == day - 1 and p.persona != "absent_leader"
+                       and not (p.away and p.away[0] <= day <= p.away[1]))
+            if at_work and working and (at := self.ms(day, float(rng.uniform(7.5, 10.0)))) < now and rng.random() < p.p_login:
+                login(p, at, "Application", "Browser")
+                for _ in range(int(rng.integers(0, 3))):
+                    if (task := self.ms(day, self.work_hour())) < now:
+                        self._task(p, task, target=("none", None, None), until=now)
+            if p.outlook and (at := self.ms(day, float(rng.uniform(5.0, 7.0)))) < now:
+                login(p, at, "Remote Access 2.0", "Salesforce for Outlook")
+            if p.role == "integration":
+                for at in (self.ms(day, hour) for hour in rng.uniform(0, 23.9, 4)):
+                    if at < now:
+                        login(p, at, "Other Apex API", "N/A", api_type="SOAP Partner")
+        if rows["LoginTime"]:
+            self.login_chunks.append({name: np.array(values, dtype=np.int64 if name == "LoginTime" else object)
+                                      for name, values in rows.items()})
+
+    def _interactive_logins(self, p: _Person, days: np.ndarray, hours: tuple[float, float] = (7.5, 10.0)) -> None:
+        """One browser login on each day of the mask, between `hours` (in the morning)."""
         chosen = np.flatnonzero(days)
         p.login_days = days  # type: ignore[attr-defined]
         if not len(chosen):
             return
         count = len(chosen)
         self.login_chunks.append({
-            "LoginTime": self.start_ms + chosen * DAY_MS + (self.rng.uniform(7.5, 10.0, count) * HOUR_MS).astype(np.int64),
+            "LoginTime": self.start_ms + chosen * DAY_MS + (self.rng.uniform(*hours, count) * HOUR_MS).astype(np.int64),
             "LoginType": np.full(count, "Application", dtype=object), "Application": np.full(count, "Browser", dtype=object),
             "Status": np.full(count, "Success", dtype=object), "Browser": np.full(count, "Chrome 131", dtype=object),
             "Platform": np.full(count, "Mac OSX", dtype=object), "ApiType": np.full(count, None, dtype=object),
@@ -386,14 +516,14 @@ class _Builder:
                 rows[name].append(np.full(len(chosen), value, dtype=object))
 
         if p.role in ("vp", "manager", "rep", "inactive"):
-            p_day = np.where(self.workday, p.p_login, 0.04)
+            p_day = np.where(p.working, p.p_login, 0.04)
             if p.persona == "declining":
-                p_day = np.where(days > p.active_until, np.where(self.workday, 0.2, 0.0), p_day)
+                p_day = np.where(days > p.active_until, np.where(p.working, 0.2, 0.0), p_day)
             if p.persona == "near_decline":
                 p_day = np.where(days > d - 15, p_day * 0.7, p_day)
             interactive = exists & (rng.random(d) < p_day) & (days <= (p.active_until if p.persona != "declining" else d - 1))
             if p.persona == "declining":  # a trickle, never none: they are declining, not dormant
-                late = days[(days > p.active_until) & self.workday]
+                late = days[(days > p.active_until) & p.working]
                 interactive[rng.choice(late, size=min(2, len(late)), replace=False)] = True
             if p.persona == "login_only" or p.role == "inactive":
                 interactive &= days <= p.active_until
@@ -482,7 +612,7 @@ class _Builder:
         if fate == "integration":
             lead["Status"] = self.pick(["Open - Not Contacted", "Closed - Not Converted"])
         elif touched:
-            touch = created + 15_000 if fate == "batch" else created + int(rng.uniform(*p.touch_hours) * HOUR_MS)
+            touch = created + 15_000 if fate == "batch" else after(created, p.zone, float(rng.uniform(*p.touch_hours)))
             if touch <= self.end_ms and self.day_of(touch) <= p.active_until and fate != "batch":
                 self._task(p, touch, target=("lead", lead_id, None), subject="Intro call")
             if touch <= self.end_ms and self.day_of(touch) <= p.active_until:
@@ -594,8 +724,9 @@ class _Builder:
         item = pool[int(self.rng.integers(known))]
         return ("opp", item[1], item[2]) if pool is p.opps else ("lead", item[1], None)
 
-    def _task(self, p: _Person, at: int, target: tuple | None = None, subject: str | None = None) -> None:
-        if at > self.end_ms:
+    def _task(self, p: _Person, at: int, target: tuple | None = None, subject: str | None = None,
+              until: int | None = None) -> None:
+        if at > (until or self.end_ms):
             return
         target = target or self._target(p, at)
         kind, record_id, account_id = target or (None, None, None)
@@ -644,9 +775,14 @@ class _Builder:
     # --- output -----------------------------------------------------------------------------
     def _tables(self) -> dict[str, pa.Table]:
         cols = self.cols.columns
+        zone_of = {p.id: p.zone for p in self.people}
+        for name, columns in cols.items():
+            if name != "LoginHistory":
+                self._to_utc(name, columns, zone_of)
         if self.login_chunks:
             merged = {name: np.concatenate([c.get(name, np.full(len(c["LoginTime"]), None, dtype=object)) for c in self.login_chunks])
                       for name in ("UserId", "LoginTime", "LoginType", "Application", "Status", "Browser", "Platform", "ApiType")}
+            merged["LoginTime"] = _utc_of(merged["LoginTime"], merged["UserId"], zone_of)
             order = np.lexsort((merged["UserId"].astype(str), merged["LoginTime"]))
             count = len(order)
             login = cols["LoginHistory"]
@@ -664,6 +800,19 @@ class _Builder:
                     last_login[user] = time
             cols["User"]["LastLoginDate"] = [last_login.get(u) for u in cols["User"]["Id"]]
         return {name: _arrow(name, columns) for name, columns in cols.items()}
+
+    @staticmethod
+    def _to_utc(name: str, columns: dict[str, list], zone_of: dict[str, str]) -> None:
+        """The object's datetimes, planned on wall clocks, as UTC instants: each record's on the
+        clock of its person (PERSON_FIELD; the org's for a record of no one)."""
+        owners = columns.get(PERSON_FIELD.get(name, "CreatedById"))
+        for f in OBJECTS[name].fields:
+            values = columns[f.name]
+            if f.type != "datetime" or not values:
+                continue
+            local = np.array([v if v is not None else 0 for v in values], dtype=np.int64)
+            utc = _utc_of(local, np.array(owners if owners is not None else [None] * len(values), dtype=object), zone_of)
+            columns[f.name] = [None if v is None else int(u) for v, u in zip(values, utc)]
 
     def _ground_truth(self) -> pa.Table:
         rows = [{
@@ -702,6 +851,17 @@ def _arrow(name: str, columns: dict[str, list]) -> pa.Table:
         else:
             arrays.append(pa.array(values, _ARROW.get(f.type, pa.string())))
     return pa.Table.from_arrays(arrays, names=[f.name for f in OBJECTS[name].fields])
+
+
+def _utc_of(local_ms: np.ndarray, people: np.ndarray, zone_of: dict[str, str]) -> np.ndarray:
+    """Wall-clock milliseconds of `people` (Ids, one per value) → UTC milliseconds, each on the
+    zone of its person (the org's for one not known)."""
+    zones = np.array([zone_of.get(p, ORG_TIME_ZONE) for p in people], dtype=object)
+    utc = local_ms.copy()
+    for zone in set(zones.tolist()):
+        at = zones == zone
+        utc[at] = to_utc_ms(local_ms[at], zone)
+    return utc
 
 
 def _deal(mix: dict[str, float], count: int, rng: np.random.Generator) -> list[str]:

@@ -65,10 +65,11 @@ def plant_leave_and_handovers(b: Any) -> list[dict[str, str]]:
     if long_history:
         dormant = rep("dormant_then_leave", (last - 5, last + 8))
         dormant.active_until, dormant.outlook = last - 22, True
+        back_13 = rep("back_13_present_days", None, p_login=1.0)
         start = last - 30
-        while not b.workday[start - 1]:  # the present day before the leave is a working day, with a login
+        while not back_13.working[start - 1]:  # the present day before the leave is a working day, with a login
             start -= 1
-        back_13 = rep("back_13_present_days", (start, last - 13), p_login=1.0)
+        back_13.away = (start, last - 13)
         back_13.active_until = last - 13
     back_6 = rep("back_6_present_days", (last - 13, last - 6), p_login=1.0)
     back_6.active_until = last - 6

@@ -46,7 +46,7 @@ class SampleOrg:
         from pipelines.sample_org.generator import generate_org
 
         generated = generate_org(config)
-        return cls(OrgStore.from_tables(generated.tables), generated=generated, **kwargs)
+        return cls(OrgStore.from_tables(generated.tables, clock=generated.clock), generated=generated, **kwargs)
 
     @classmethod
     def from_directory(cls, directory: Path, **kwargs: Any) -> "SampleOrg":

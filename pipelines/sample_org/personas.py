@@ -119,6 +119,9 @@ def expected_flags(persona: str) -> list[str]:
 
 
 # The reps of the recognition team, and what each must (and must not) hold.
+# The reps of the calendar team (east of UTC+9 where the org has a zone there): a streak of exactly
+# 20 working days, and two night owls without a valid zone of their own, on the org's.
+CALENDAR_REPS = ["streak_20_days", "night_owl_no_zone", "night_owl_bad_zone"]
 RECOGNITION_REPS = ["streak_keeper", "streak_broken", "weekly_streaker", "trail_keeper", "near_trail",
                     "pipeline_tender", "near_pipeline", "comeback"]
 CAST_BADGES: dict[str, dict[str, list[str]]] = {
@@ -132,6 +135,9 @@ CAST_BADGES: dict[str, dict[str, list[str]]] = {
     "comeback": {"expected_badges": ["comeback"]},
     "improver": {"expected_badges": ["most_improved"]},
     "lukewarm": {"unexpected_badges": ["steady_hand", "iron_streak"]},
+    "streak_20_days": {"expected_badges": ["iron_streak", "steady_hand"]},
+    "night_owl_no_zone": {"expected_badges": ["iron_streak", "steady_hand"]},
+    "night_owl_bad_zone": {"expected_badges": ["iron_streak", "steady_hand"]},
 }
 # A team planted for each CASEI pillar to be its weakest: (manager persona, rep personas); the
 # sponsorship team's manager reports to an absent_leader director instead of the VP.

@@ -116,6 +116,7 @@ OBJECTS: dict[str, SObject] = {
                 _ref("ManagerId", "User", "Manager"),
                 Field("Department", "string"),
                 Field("Title", "string"),
+                Field("Country", "string"),
                 Field("TimeZoneSidKey", "picklist"),
                 Field("LastLoginDate", "datetime"),
             )
@@ -284,6 +285,42 @@ OBJECTS: dict[str, SObject] = {
                 _ref("CreatedById", "User", "CreatedBy"),
                 Field("IsDeleted", "boolean", nillable=False),
             ),
+        ),
+        SObject(
+            # the org's holidays (Setup > Holidays): an all-day date, or a recurrence
+            "Holiday",
+            "0C0",
+            (
+                _id(),
+                Field("Name", "string"),
+                Field("Description", "string"),
+                Field("IsAllDay", "boolean", nillable=False),
+                Field("ActivityDate", "date"),
+                Field("StartTimeInMinutes", "int"),
+                Field("EndTimeInMinutes", "int"),
+                Field("IsRecurrence", "boolean", nillable=False),
+                Field("RecurrenceType", "picklist"),
+                Field("RecurrenceInterval", "int"),
+                Field("RecurrenceStartDate", "date"),
+                Field("RecurrenceEndDateOnly", "date"),
+                Field("RecurrenceDayOfMonth", "int"),
+                Field("RecurrenceMonthOfYear", "picklist"),
+                Field("RecurrenceInstance", "picklist"),
+                Field("RecurrenceDayOfWeekMask", "int"),
+            )
+            + _audit(),
+        ),
+        SObject(
+            # the org's company information: one row, with its default time zone
+            "Organization",
+            "00D",
+            (
+                _id(),
+                Field("Name", "string"),
+                Field("Country", "string"),
+                Field("TimeZoneSidKey", "picklist"),
+            )
+            + _audit(deletable=False),
         ),
     ]
 }

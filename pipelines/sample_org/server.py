@@ -33,6 +33,8 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import timezone
+from email.utils import format_datetime
 from html import unescape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -163,6 +165,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and demo read their own logs
         pass
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """Every answer's `Date` header: the org's own clock, as Salesforce's answers carry its."""
+        return format_datetime(self.server.state.store.now().replace(tzinfo=timezone.utc), usegmt=True)
 
     # --- plumbing ---------------------------------------------------------------------------
     def _send(self, status: int, body: bytes, content_type: str = "application/json;charset=UTF-8", headers: dict[str, str] | None = None) -> None:

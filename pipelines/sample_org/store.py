@@ -5,6 +5,10 @@ field names and wire formats). Tests change records through `upsert`, `soft_dele
 `hard_delete`, as people would in a live org, or replay the org's own history with `show_as_of`:
 the org as it was at a moment (a record appears at its CreatedDate or LoginTime, carries its
 CreatedDate as modstamp until its last change, and is deleted from the moment of that change).
+
+The org keeps its own clock, as Salesforce does (its answers' `Date` header, the modstamps of
+records changed through `upsert`): the wall clock, unless set (`set_clock`; a generated org's
+reads the morning after its last day, a replay the moment replayed), running on from there.
 """
 
 from __future__ import annotations
@@ -48,7 +52,10 @@ def _parse_date(value: Any) -> dt.date | None:
 
 
 class OrgStore:
-    def __init__(self) -> None:
+    def __init__(self, clock: dt.datetime | None = None) -> None:
+        self._clock_offset = dt.timedelta(0)
+        if clock is not None:
+            self.set_clock(clock)
         self._con = duckdb.connect()
         self._con.execute("SET TimeZone = 'UTC'")
         self._lock = threading.RLock()
@@ -58,8 +65,8 @@ class OrgStore:
 
     # --- loading ----------------------------------------------------------------------------
     @classmethod
-    def from_tables(cls, tables: Mapping[str, pa.Table]) -> "OrgStore":
-        store = cls()
+    def from_tables(cls, tables: Mapping[str, pa.Table], clock: dt.datetime | None = None) -> "OrgStore":
+        store = cls(clock)
         for name, table in tables.items():
             sobject = OBJECTS[name]
             store._con.register("_load", table)
@@ -140,8 +147,9 @@ class OrgStore:
     def show_as_of(self, moment: dt.datetime, frozen: Mapping[str, dt.datetime] | None = None) -> None:
         """Show the records as they were at `moment` (UTC); an object in `frozen` as at its own
         moment instead (nothing about it changed since). The whole history stays kept aside, so
-        the clock can move on."""
+        the clock can move on; the org's clock reads `moment` and runs on from it."""
         frozen = frozen or {}
+        self.set_clock(moment)
         with self._lock:
             self._con.execute("CREATE SCHEMA IF NOT EXISTS history")
             for sobject in OBJECTS.values():
@@ -165,10 +173,17 @@ class OrgStore:
 
     # --- changing ---------------------------------------------------------------------------
     @staticmethod
-    def now() -> dt.datetime:
-        """The org clock: real UTC now, to the millisecond as Salesforce keeps it."""
-        now = dt.datetime.now(dt.timezone.utc)
-        return now.replace(tzinfo=None, microsecond=now.microsecond // 1000 * 1000)
+    def _wall_clock() -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+    def set_clock(self, moment: dt.datetime) -> None:
+        """Set the org's clock to `moment` (UTC); it runs on from there."""
+        self._clock_offset = _parse_datetime(moment) - self._wall_clock()
+
+    def now(self) -> dt.datetime:
+        """The org's clock (UTC), to the millisecond as Salesforce keeps it."""
+        now = self._wall_clock() + self._clock_offset
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
     def upsert(self, object_name: str, records: Iterable[Mapping[str, Any]]) -> None:
         """Insert records, or update the fields given of those whose Id exists."""
