@@ -10,7 +10,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.alerts.sensors import ALERT_SENSORS
-from pipelines.assets.absences import build_absences_file
+from pipelines.assets.absences import build_absences_file, build_holidays_file
 from pipelines.assets.checks import build_quality_checks
 from pipelines.assets.extract import EXTRACT_STEP, salesforce_extract
 from pipelines.assets.models import build_adoption_models
@@ -91,7 +91,8 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
         ),
     )
     return dg.Definitions(
-        assets=[salesforce_extract, build_absences_file(settings.absences_file), build_adoption_models(manifest),
+        assets=[salesforce_extract, build_absences_file(settings.absences_file), build_holidays_file(settings.holidays_file),
+                build_adoption_models(manifest),
                 build_data_docs(marts), build_marts_export(marts), adoption_report],
         asset_checks=build_quality_checks(marts),
         jobs=[adoption_refresh],

@@ -21,6 +21,7 @@ DUCKDB_PATH_VAR = "FLYWHEEL_DUCKDB_PATH"
 EXPORT_DIR_VAR = "FLYWHEEL_EXPORT_DIR"
 PERSONAL_DATA_VAR = "FLYWHEEL_EXPORT_PERSONAL_DATA"
 ABSENCES_FILE_VAR = "FLYWHEEL_ABSENCES_FILE"
+HOLIDAYS_FILE_VAR = "FLYWHEEL_HOLIDAYS_FILE"
 WAREHOUSE_VAR = "FLYWHEEL_WAREHOUSE"
 LAKE_DIR_VAR = "FLYWHEEL_LAKE_DIR"
 DEFAULT_DUCKDB_PATH = "data/flywheel.duckdb"
@@ -29,6 +30,7 @@ DEFAULT_EXPORT_DIR = "data/exports"
 WAREHOUSES = ("duckdb", "spark")
 GROUND_TRUTH_FILE = "sample_org_ground_truth.jsonl"
 SAMPLE_ABSENCES_FILE = "sample_org_absences.csv"
+SAMPLE_HOLIDAYS_FILE = "sample_org_holidays.csv"
 # The built-in sample org's size (`flywheel demo --seed/--users/--days`).
 SAMPLE_VARS: dict[str, str] = {"seed": "FLYWHEEL_SAMPLE_SEED", "users": "FLYWHEEL_SAMPLE_USERS",
                                "days": "FLYWHEEL_SAMPLE_DAYS"}
@@ -51,6 +53,12 @@ SALESFORCE_VARS: dict[str, str] = {
 def _absolute(value: str, base: Path) -> Path:
     path = Path(value).expanduser()
     return (path if path.is_absolute() else base / path).resolve()
+
+
+def _optional_path(values: Mapping[str, str], var: str, base: Path) -> Path | None:
+    """The file a variable names, absolute; None when it is unset or blank."""
+    value = values.get(var, "").strip()
+    return _absolute(value, base) if value else None
 
 
 def _true(value: str | None) -> bool:
@@ -90,6 +98,8 @@ class Settings:
     """The sample org's seed, users and days where `FLYWHEEL_SAMPLE_*` set them."""
     absences_file: Path | None = None
     """Leave kept outside Salesforce (`FLYWHEEL_ABSENCES_FILE`), or None."""
+    holidays_file: Path | None = None
+    """Public holidays, for everyone or by country (`FLYWHEEL_HOLIDAYS_FILE`), or None."""
     warehouse: str = WAREHOUSES[0]
     """`duckdb` (the default: everything in `duckdb_path`) or `spark` (raw rows as Parquet under
     `lake_dir`, dbt on Spark): `FLYWHEEL_WAREHOUSE`."""
@@ -102,7 +112,7 @@ class Settings:
                  base: Path | None = None) -> Settings:
         """Read once: `FLYWHEEL_DUCKDB_PATH` (default `data/flywheel.duckdb`),
         `FLYWHEEL_EXPORT_DIR` (default `data/exports`), `FLYWHEEL_EXPORT_PERSONAL_DATA`,
-        `FLYWHEEL_ABSENCES_FILE`, `FLYWHEEL_SAMPLE_*`, `FLYWHEEL_WAREHOUSE` (default `duckdb`),
+        `FLYWHEEL_ABSENCES_FILE`, `FLYWHEEL_HOLIDAYS_FILE`, `FLYWHEEL_SAMPLE_*`, `FLYWHEEL_WAREHOUSE` (default `duckdb`),
         `FLYWHEEL_LAKE_DIR` (default `lake/` beside the DuckDB file), and which
         `SALESFORCE_*` variables are set. Relative paths are taken from `base` (the working
         directory)."""
@@ -114,7 +124,8 @@ class Settings:
             export_personal_data=_true(values.get(PERSONAL_DATA_VAR)),
             salesforce_vars=tuple(var for var in SALESFORCE_VARS.values() if values.get(var)),
             sample_size=tuple((field, int(values[var])) for field, var in SAMPLE_VARS.items() if values.get(var)),
-            absences_file=_absolute(values[ABSENCES_FILE_VAR].strip(), base) if values.get(ABSENCES_FILE_VAR, "").strip() else None,
+            absences_file=_optional_path(values, ABSENCES_FILE_VAR, base),
+            holidays_file=_optional_path(values, HOLIDAYS_FILE_VAR, base),
             warehouse=_warehouse(values.get(WAREHOUSE_VAR)),
             lake_dir=_absolute(values[LAKE_DIR_VAR], base) if values.get(LAKE_DIR_VAR) else None,
         )
@@ -137,6 +148,11 @@ class Settings:
     def sample_absences_path(self) -> Path:
         """Where `flywheel demo` writes the built-in sample org's absences file."""
         return self.duckdb_path.parent / SAMPLE_ABSENCES_FILE
+
+    @property
+    def sample_holidays_path(self) -> Path:
+        """Where `flywheel demo` writes the built-in sample org's holidays file."""
+        return self.duckdb_path.parent / SAMPLE_HOLIDAYS_FILE
 
     def process_environment(self, env: Mapping[str, str] | None = None) -> dict[str, str]:
         """The environment for a process Flywheel starts (a Dagster run, dbt by hand): the same

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from pipelines.settings import ABSENCES_FILE_VAR, SALESFORCE_VARS, Settings, read_environment
+from pipelines.settings import ABSENCES_FILE_VAR, HOLIDAYS_FILE_VAR, SALESFORCE_VARS, Settings, read_environment
 from pipelines.cli.summary import dagster_home, summary
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 
@@ -92,21 +92,31 @@ def demo(users: int, days: int, seed: int) -> None:
         raise click.UsageError("SALESFORCE_* credentials are set: the demo runs on the sample org only. "
                                "Unset them, or use `flywheel run` for your org.")
     extra = {"FLYWHEEL_SAMPLE_USERS": str(users), "FLYWHEEL_SAMPLE_DAYS": str(days), "FLYWHEEL_SAMPLE_SEED": str(seed)}
-    if settings.absences_file is None:  # the sample org's HR export of leave, as a real org's would be
-        extra[ABSENCES_FILE_VAR] = str(write_sample_absences(settings, seed=seed, users=users, days=days))
+    extra |= {var: str(path) for var, path in write_sample_files(settings, seed=seed, users=users, days=days).items()}
     sys.exit(_launch(launch_command(), extra))
 
 
-def write_sample_absences(settings: Settings, **size: int) -> Path:
-    """The sample org's absences file, beside the database (the org plants leave there too)."""
+def write_sample_files(settings: Settings, **size: int) -> dict[str, Path]:
+    """The files the sample org keeps outside Salesforce, as a real org would: its HR export of
+    leave (the absences file) and its public holidays by country (the holidays file), beside the
+    database; by the variable each is for. A file the environment names already is left alone."""
+    from pipelines.sample_org.calendar import write_holidays_file
     from pipelines.sample_org.generator import GeneratorConfig, generate_org
     from pipelines.sample_org.leave_and_handovers import write_absences_file
 
-    path = settings.sample_absences_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_absences_file(generate_org(GeneratorConfig(**size)).absences, path)
-    click.echo(f"The sample org's absences file ({ABSENCES_FILE_VAR}): {path}")
-    return path
+    org = generate_org(GeneratorConfig(**size))
+    written: dict[str, Path] = {}
+    if settings.absences_file is None:
+        settings.sample_absences_path.parent.mkdir(parents=True, exist_ok=True)
+        write_absences_file(org.absences, settings.sample_absences_path)
+        written[ABSENCES_FILE_VAR] = settings.sample_absences_path
+    if settings.holidays_file is None:
+        settings.sample_holidays_path.parent.mkdir(parents=True, exist_ok=True)
+        write_holidays_file(org.holidays, settings.sample_holidays_path)
+        written[HOLIDAYS_FILE_VAR] = settings.sample_holidays_path
+    for var, path in written.items():
+        click.echo(f"The sample org's file for {var}: {path}")
+    return written
 
 
 @cli.command()
