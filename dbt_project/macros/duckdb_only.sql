@@ -52,18 +52,64 @@
 {%- endmacro %}
 
 
-{# True on Monday to Friday. #}
-{% macro is_working_day(date_expression) -%}
-    {{ return(adapter.dispatch('is_working_day', 'flywheel')(date_expression)) }}
+{# The calendar date of a UTC timestamp on the wall of a time zone, daylight saving applied: the
+   person's own date. `zone_expression` is an IANA zone name the engine knows (a column, or a
+   quoted literal); check a zone against flywheel.time_zone_names() first, as an unknown zone
+   fails the query. The session's own time zone plays no part. #}
+{% macro local_date(timestamp_expression, zone_expression) -%}
+    {{ return(adapter.dispatch('local_date', 'flywheel')(timestamp_expression, zone_expression)) }}
 {%- endmacro %}
 
-{% macro duckdb__is_working_day(date_expression) -%}
-    (isodow({{ date_expression }}) between 1 and 5)
+{% macro duckdb__local_date(timestamp_expression, zone_expression) -%}
+    cast(timezone({{ zone_expression }}, ({{ timestamp_expression }}) at time zone 'UTC') as date)
 {%- endmacro %}
 
-{% macro default__is_working_day(date_expression) -%}
-    {# 2001-01-01 was a Monday. #}
-    (mod({{ dbt.datediff("cast('2001-01-01' as date)", date_expression, 'day') }}, 7) < 5)
+{% macro spark__local_date(timestamp_expression, zone_expression) -%}
+    {# from_utc_timestamp reads the timestamp as UTC (the session is pinned to UTC) #}
+    cast(from_utc_timestamp(({{ timestamp_expression }}), {{ zone_expression }}) as date)
+{%- endmacro %}
+
+{% macro default__local_date(timestamp_expression, zone_expression) -%}
+    {{ exceptions.raise_compiler_error(
+        "flywheel.local_date has no version for adapter '" ~ adapter.type() ~ "': add "
+        ~ adapter.type() ~ "__local_date(timestamp_expression, zone_expression) to macros/duckdb_only.sql") }}
+{%- endmacro %}
+
+
+{# The time zone names the engine knows, one row each in a column named `time_zone`: a
+   TimeZoneSidKey that is not among them is no zone (the org's zone, else UTC, stands in). #}
+{% macro time_zone_names() -%}
+    {{ return(adapter.dispatch('time_zone_names', 'flywheel')()) }}
+{%- endmacro %}
+
+{% macro duckdb__time_zone_names() -%}
+    select name as time_zone from pg_timezone_names()
+{%- endmacro %}
+
+{% macro spark__time_zone_names() -%}
+    {# java.time's zone ids, which from_utc_timestamp accepts: their Set printed as "[Asia/Aden, …]" #}
+    select explode(split(translate(java_method('java.time.ZoneId', 'getAvailableZoneIds'), '[]', ''), ', ')) as time_zone
+{%- endmacro %}
+
+{% macro default__time_zone_names() -%}
+    {{ exceptions.raise_compiler_error(
+        "flywheel.time_zone_names has no version for adapter '" ~ adapter.type() ~ "': add "
+        ~ adapter.type() ~ "__time_zone_names() to macros/duckdb_only.sql") }}
+{%- endmacro %}
+
+
+{# The ISO weekday of a date: Monday 1 … Sunday 7. #}
+{% macro iso_weekday(date_expression) -%}
+    {{ return(adapter.dispatch('iso_weekday', 'flywheel')(date_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__iso_weekday(date_expression) -%}
+    isodow({{ date_expression }})
+{%- endmacro %}
+
+{% macro default__iso_weekday(date_expression) -%}
+    {# 2001-01-01 was a Monday; the double mod keeps earlier dates right #}
+    (mod(mod({{ dbt.datediff("cast('2001-01-01' as date)", date_expression, 'day') }}, 7) + 7, 7) + 1)
 {%- endmacro %}
 
 

@@ -64,3 +64,27 @@
     (coalesce({{ trail }}.close_date < {{ on_date }}, false)
      or coalesce({{ flywheel.days_between(trail ~ '.last_modified_on', on_date) }} >= {{ var('stale_days') }}, false))
 {%- endmacro %}
+
+{# True on the `working_weekdays` (default Monday to Friday) of a date: a working day of the
+   calendar, before the holidays of each person (int_user_days) are taken out. #}
+{% macro is_working_weekday(date_expression) -%}
+    ({{ flywheel.iso_weekday(date_expression) }} in ({{ flywheel.working_iso_weekdays() | join(', ') }}))
+{%- endmacro %}
+
+{# The `working_weekdays` var as ISO weekday numbers (Monday 1 … Sunday 7); a name that is not a
+   weekday stops the run with the list of names. #}
+{% macro working_iso_weekdays() -%}
+    {%- set names = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] -%}
+    {%- set numbers = [] -%}
+    {%- for day in var('working_weekdays') -%}
+        {%- if (day | string | lower) not in names -%}
+            {{ exceptions.raise_compiler_error("working_weekdays: '" ~ day ~ "' is not a weekday (use "
+                                               ~ names | join(', ') ~ ")") }}
+        {%- endif -%}
+        {%- do numbers.append(names.index(day | string | lower) + 1) -%}
+    {%- endfor -%}
+    {%- if not numbers -%}
+        {{ exceptions.raise_compiler_error("working_weekdays is empty: list at least one weekday") }}
+    {%- endif -%}
+    {{ return(numbers) }}
+{%- endmacro %}

@@ -7,7 +7,8 @@ Layout of `FLYWHEEL_EXPORT_DIR`:
         <mart>.parquet, <mart>.csv      one pair per mart
         flywheel_marts.duckdb           the marts, in a read-only DuckDB file
         metric_definitions.html         `dbt docs generate --static`: every model and column documented
-        manifest.json                   as-of date, run id, row counts, checksums, model versions
+        manifest.json                   as-of date (and the Salesforce clock reading it came from),
+                                        run id, row counts, checksums, model versions
 
 A publication is written in full in a staging folder, then renamed into `publications/` and
 `current` is repointed with one `rename`: a reader sees the old publication or the new one, never
@@ -85,10 +86,9 @@ def write_publication(
     finally:
         con.execute("DETACH publication")
     database.chmod(0o444)
-    (as_of,) = con.execute("SELECT max(as_of_date) FROM marts.silent_non_use").fetchone()
     rows = {m: con.execute(f"SELECT count(*) FROM marts.{m}").fetchone()[0] for m in marts}
     manifest = {
-        "as_of_date": str(as_of) if as_of else None,
+        **as_of(con),
         "run_id": run_id,
         "published_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "row_counts": rows,
@@ -98,6 +98,16 @@ def write_publication(
     }
     (folder / "manifest.json").write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
     return manifest
+
+
+def as_of(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """The date the marts are computed as of, why that date (the last complete day by Salesforce's
+    clock, the newest login, the `as_of_date` var), and the clock reading (UTC) behind it."""
+    date, source, clock = con.execute(
+        "SELECT as_of_date, as_of_date_source, salesforce_clock FROM intermediate.int_reporting_dates"
+    ).fetchone()
+    return {"as_of_date": str(date), "as_of_date_source": source,
+            "salesforce_clock": f"{clock:%Y-%m-%dT%H:%M:%S}Z" if clock else None}
 
 
 def publish(

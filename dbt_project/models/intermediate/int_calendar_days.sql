@@ -1,4 +1,6 @@
--- The org's calendar: one row per day from the calendar start to the as-of date.
+-- The calendar: one row per date from the calendar start to the as-of date. Every person's days
+-- are these dates on their own calendar (int_user_time_zones); is_working_weekday says the date
+-- is one of the `working_weekdays` (holidays are each person's: int_user_days).
 with
 
 reporting_dates as (
@@ -17,7 +19,7 @@ days as (
 
 select
     days.date_day,
-    {{ flywheel.is_working_day('days.date_day') }} as is_working_day,
+    {{ flywheel.is_working_weekday('days.date_day') }} as is_working_weekday,
     -- weeks end on the as-of date's weekday, so the last week is exactly the 7 days up to as-of
     {{ flywheel.add_days('reporting_dates.as_of_date',
         '-7 * cast(floor(' ~ flywheel.days_between('days.date_day', 'reporting_dates.as_of_date') ~ ' / 7.0) as ' ~ dbt.type_int() ~ ')') }} as week_ending_on

@@ -3,7 +3,8 @@
 -- converted into. The current owner got the lead at the newest LeadHistory row with Field 'Owner'
 -- whose NewValue is their User Id (Salesforce writes a second row with names for the same change:
 -- it never matches an Id); without such a row (no history tracked, never reassigned) they have
--- held it since it was created.
+-- held it since it was created. Dates are on the owner's calendar (int_user_time_zones): the
+-- person the lead rules judge.
 with
 
 leads as (
@@ -33,6 +34,12 @@ assignments as (
 
 ),
 
+time_zones as (
+
+    select * from {{ ref('int_user_time_zones') }}
+
+),
+
 activities_on_leads as (
 
     select who_id as lead_id, count(*) as activities, min(created_at) as first_activity_at
@@ -50,20 +57,22 @@ trail as (
         leads.created_by_id,
         leads.lead_status,
         leads.created_at,
-        {{ flywheel.utc_date('leads.created_at') }} as created_on,
+        {{ flywheel.local_date('leads.created_at', "coalesce(owner_zones.time_zone, 'UTC')") }} as created_on,
         assignments.assigned_at,
-        {{ flywheel.utc_date('assignments.assigned_at') }} as assigned_on,
+        {{ flywheel.local_date('assignments.assigned_at', "coalesce(owner_zones.time_zone, 'UTC')") }} as assigned_on,
         leads.is_converted,
         leads.converted_date,
         leads.converted_opportunity_id,
         coalesce(activities_on_leads.activities, 0) as activities,
         activities_on_leads.first_activity_at,
-        {{ flywheel.utc_date('activities_on_leads.first_activity_at') }} as first_activity_on,
+        {{ flywheel.local_date('activities_on_leads.first_activity_at', "coalesce(owner_zones.time_zone, 'UTC')") }} as first_activity_on,
         -- closed without conversion (a closing status), or converted
         leads.is_converted
             or coalesce(leads.lead_status in {{ flywheel.sql_list(var('lead_closed_statuses')) }}, false) as is_closed,
         coalesce(leads.lead_status = '{{ var("lead_initial_status") }}', false) as is_initial_status
     from leads
+    -- a lead a queue owns is on no one's calendar: UTC (no per-user rule judges it)
+    left join time_zones as owner_zones on leads.owner_id = owner_zones.user_id
     left join activities_on_leads on leads.lead_id = activities_on_leads.lead_id
     left join assignments on leads.lead_id = assignments.lead_id and leads.owner_id = assignments.owner_id
 

@@ -2,11 +2,29 @@
 -- it: the UI in a browser (LoginType 'Application'), SAML SSO, or the Salesforce mobile apps
 -- (Remote Access 2.0 from Salesforce for iOS / Android). API and Apex logins, connected apps and
 -- background sync clients (Salesforce for Outlook …) log in by themselves and are not a person at work.
+-- login_date is the login's date on its user's calendar (int_user_time_zones); a login of a user not
+-- extracted (Salesforce never deletes users, so only one created since the User sync) is dated in UTC.
 with
 
 logins as (
 
     select * from {{ ref('stg_salesforce__login_history') }}
+
+),
+
+time_zones as (
+
+    select * from {{ ref('int_user_time_zones') }}
+
+),
+
+dated as (
+
+    select
+        logins.*,
+        {{ flywheel.local_date('logins.login_at', "coalesce(time_zones.time_zone, 'UTC')") }} as login_date
+    from logins
+    left join time_zones on logins.user_id = time_zones.user_id
 
 ),
 
@@ -16,7 +34,7 @@ classified as (
         login_id,
         user_id,
         login_at,
-        {{ flywheel.utc_date('login_at') }} as login_date,
+        login_date,
         login_type,
         login_status,
         application,
@@ -34,7 +52,7 @@ classified as (
             )
         ) as is_interactive
 
-    from logins
+    from dated
 
 )
 

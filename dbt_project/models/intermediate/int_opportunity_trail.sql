@@ -1,7 +1,8 @@
 -- The trail of each opportunity: the lead it was converted from, tasks or events on it or its
 -- account before it was created, its first recorded stage, its stage changes, and how long before
 -- its close date it was created. This is what tells a deal worked in the CRM from a deal typed
--- in at the end.
+-- in at the end. Dates are on the owner's calendar (int_user_time_zones): the person the deal
+-- rules judge; a close date is a date already.
 with
 
 opportunities as (
@@ -27,6 +28,12 @@ activities as (
     select task_id as activity_id, what_id, account_id, created_at from {{ ref('stg_salesforce__tasks') }}
     union all
     select event_id as activity_id, what_id, account_id, created_at from {{ ref('stg_salesforce__events') }}
+
+),
+
+time_zones as (
+
+    select * from {{ ref('int_user_time_zones') }}
 
 ),
 
@@ -123,9 +130,9 @@ trail as (
         opportunities.amount,
         opportunities.close_date,
         opportunities.created_at,
-        {{ flywheel.utc_date('opportunities.created_at') }} as created_on,
+        {{ flywheel.local_date('opportunities.created_at', "coalesce(owner_zones.time_zone, 'UTC')") }} as created_on,
         opportunities.last_modified_at,
-        {{ flywheel.utc_date('coalesce(opportunities.last_modified_at, opportunities.created_at)') }} as last_modified_on,
+        {{ flywheel.local_date('coalesce(opportunities.last_modified_at, opportunities.created_at)', "coalesce(owner_zones.time_zone, 'UTC')") }} as last_modified_on,
         coalesce(opportunities.opportunity_type = '{{ var("new_business_type") }}', false) as is_new_business,
         converted_from.converted_from_lead_id,
         converted_from.converted_from_lead_id is not null as has_converted_lead,
@@ -138,13 +145,14 @@ trail as (
         coalesce(stage_summary.history_rows, 0) as history_rows,
         coalesce(stage_summary.stage_changes, 0) as stage_changes,
         coalesce(stage_summary.first_recorded_stage in (select stage_name from closed_stages), false) as is_first_recorded_closed,
-        {{ flywheel.days_between(flywheel.utc_date('opportunities.created_at'), 'opportunities.close_date') }} as days_created_before_close,
+        {{ flywheel.days_between(flywheel.local_date('opportunities.created_at', "coalesce(owner_zones.time_zone, 'UTC')"), 'opportunities.close_date') }} as days_created_before_close,
         -- the date the deal became closed: first history row at a closed stage, else its close date
         case
             when coalesce(opportunities.is_closed, false)
-            then coalesce({{ flywheel.utc_date('stage_summary.first_closed_stage_at') }}, opportunities.close_date)
+            then coalesce({{ flywheel.local_date('stage_summary.first_closed_stage_at', "coalesce(owner_zones.time_zone, 'UTC')") }}, opportunities.close_date)
         end as closed_on
     from opportunities
+    left join time_zones as owner_zones on opportunities.owner_id = owner_zones.user_id
     left join converted_from on opportunities.opportunity_id = converted_from.opportunity_id
     left join activity_before_creation on opportunities.opportunity_id = activity_before_creation.opportunity_id
     left join stage_summary on opportunities.opportunity_id = stage_summary.opportunity_id

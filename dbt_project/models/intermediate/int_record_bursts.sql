@@ -57,7 +57,7 @@ bursts as (
         burst_number,
         min(created_at) as burst_started_at,
         max(created_at) as burst_ended_at,
-        {{ flywheel.utc_date('min(created_at)') }} as burst_started_on,
+        min(created_on) as burst_started_on,
         count(*) as records_in_burst,
         sum(case when record_type = 'lead' then 1 else 0 end) as leads_in_burst,
         sum(case when record_type = 'opportunity' then 1 else 0 end) as opportunities_in_burst,

@@ -2,7 +2,8 @@
 -- tasks, events and opportunity stage changes (OpportunityHistory rows), credited to CreatedById;
 -- deleted records are already gone in staging. Each record is marked when it lies in a *burst*:
 -- some `burst_minutes` (10) span holding at least `burst_min_records` (5) of the user's records,
--- the trace of work typed in after the fact.
+-- the trace of work typed in after the fact. created_on is the date on the creator's calendar
+-- (int_user_time_zones).
 with
 
 leads as (
@@ -80,18 +81,25 @@ covered as (
 
 ),
 
+time_zones as (
+
+    select * from {{ ref('int_user_time_zones') }}
+
+),
+
 marked as (
 
     select
-        record_id,
-        record_type,
-        user_id,
-        created_at,
-        {{ flywheel.utc_date('created_at') }} as created_on,
-        created_epoch_second,
-        records_in_span_starting_here,
-        coalesce(burst_cover_until_epoch_second >= created_epoch_second, false) as is_in_burst
+        covered.record_id,
+        covered.record_type,
+        covered.user_id,
+        covered.created_at,
+        {{ flywheel.local_date('covered.created_at', "coalesce(time_zones.time_zone, 'UTC')") }} as created_on,
+        covered.created_epoch_second,
+        covered.records_in_span_starting_here,
+        coalesce(covered.burst_cover_until_epoch_second >= covered.created_epoch_second, false) as is_in_burst
     from covered
+    left join time_zones on covered.user_id = time_zones.user_id
 
 )
 

@@ -33,6 +33,7 @@ user_dates as (
         evaluation_dates.is_as_of_date,
         evaluation_dates.window_start_on,
         evaluation_dates.deal_window_start_on,
+        evaluation_dates.is_login_judged,
         -- the first day the user's daily facts cover: created, and inside the calendar
         case
             when users.created_on > reporting_dates.calendar_start_date then users.created_on

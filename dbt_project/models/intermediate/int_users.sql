@@ -22,6 +22,12 @@ reporting_dates as (
 
 ),
 
+time_zones as (
+
+    select * from {{ ref('int_user_time_zones') }}
+
+),
+
 login_summary as (
 
     select
@@ -50,8 +56,13 @@ classified as (
         users.title,
         users.user_type,
         coalesce(users.is_active, false) as is_active,
+        -- their calendar (int_user_time_zones): every date of theirs is a date there
+        time_zones.time_zone,
+        time_zones.time_zone_source,
+        users.country,
+        users.last_login_at,
         users.created_at,
-        {{ flywheel.utc_date('users.created_at') }} as created_on,
+        {{ flywheel.local_date('users.created_at', 'time_zones.time_zone') }} as created_on,
         coalesce(login_summary.logins, 0) as logins,
         coalesce(login_summary.interactive_logins, 0) as interactive_logins,
         login_summary.first_interactive_login_date,
@@ -61,12 +72,13 @@ classified as (
         -- a hidden UserType is read as Standard, so hiding the field does not unmeasure everyone
         coalesce(users.user_type, '{{ var("measured_user_type") }}') = '{{ var("measured_user_type") }}' as is_standard_user,
         coalesce(
-            {{ flywheel.days_between(flywheel.utc_date('users.created_at'), 'reporting_dates.as_of_date') }}
+            {{ flywheel.days_between(flywheel.local_date('users.created_at', 'time_zones.time_zone'), 'reporting_dates.as_of_date') }}
                 < {{ var('onboarding_days') }},
             false
         ) as is_new
     from users
     cross join reporting_dates
+    inner join time_zones on users.user_id = time_zones.user_id
     left join login_summary on users.user_id = login_summary.user_id
 
 ),

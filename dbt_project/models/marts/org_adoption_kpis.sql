@@ -1,6 +1,7 @@
 -- Org KPIs for monthly planning, per week (ending on the as-of date's weekday) and per calendar
 -- month: weekly active users, share of users per tier, share of new-business deals with a lead
--- trail, flags opened and closed.
+-- trail, flags opened and closed. Weeks before LoginHistory's horizon have no tier shares and no
+-- login-based flags (int_evaluation_dates): a first install shows no wave of made-up dormancy.
 with
 
 scorecard as (
@@ -33,6 +34,8 @@ weekly_users as (
     select
         week_ending_on,
         count(*) as measured_users,
+        -- users with a tier that week (none before LoginHistory's horizon): the tier shares' base
+        count(tier) as scored_users,
         sum(case when is_weekly_active then 1 else 0 end) as weekly_active_users,
         sum(case when tier = 'champion' then 1 else 0 end) as champions,
         sum(case when tier = 'healthy' then 1 else 0 end) as healthy_users,
@@ -77,10 +80,10 @@ weeks as (
         evaluation_dates.evaluated_on as period_end_on,
         weekly_users.measured_users,
         cast(weekly_users.weekly_active_users as {{ flywheel.type_double() }}) as weekly_active_users,
-        {{ flywheel.safe_divide('weekly_users.champions', 'weekly_users.measured_users') }} as champion_share,
-        {{ flywheel.safe_divide('weekly_users.healthy_users', 'weekly_users.measured_users') }} as healthy_share,
-        {{ flywheel.safe_divide('weekly_users.at_risk_users', 'weekly_users.measured_users') }} as at_risk_share,
-        {{ flywheel.safe_divide('weekly_users.silent_users', 'weekly_users.measured_users') }} as silent_share,
+        {{ flywheel.safe_divide('weekly_users.champions', 'weekly_users.scored_users') }} as champion_share,
+        {{ flywheel.safe_divide('weekly_users.healthy_users', 'weekly_users.scored_users') }} as healthy_share,
+        {{ flywheel.safe_divide('weekly_users.at_risk_users', 'weekly_users.scored_users') }} as at_risk_share,
+        {{ flywheel.safe_divide('weekly_users.silent_users', 'weekly_users.scored_users') }} as silent_share,
         weekly_users.average_score,
         weekly_deals.new_business_deals,
         weekly_deals.deals_with_lead_trail,

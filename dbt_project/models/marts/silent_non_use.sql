@@ -25,7 +25,7 @@ reporting_dates as (
 recent_absences as (
 
     -- each user's latest time away that is current or ended inside the usage window
-    select user_id, start_on, end_on, is_current
+    select user_id, start_on, end_on, is_current, holidays
     from (
         select
             absences.*,
@@ -53,7 +53,8 @@ select
             "case when recent_absences.is_current then 'away since ' else 'was away ' end",
             "case when recent_absences.is_current then " ~ flywheel.as_text('recent_absences.start_on')
                 ~ " else " ~ dbt.concat([flywheel.as_text('recent_absences.start_on'), "' to '", flywheel.as_text('recent_absences.end_on')]) ~ " end",
-            "case when recent_absences.is_current then " ~ dbt.concat(["', back '", flywheel.as_text(flywheel.add_days('recent_absences.end_on', 1))]) ~ " else '' end"]) }}
+            "case when recent_absences.is_current then " ~ dbt.concat(["', back '", flywheel.as_text(flywheel.add_days('recent_absences.end_on', 1))]) ~ " else '' end",
+            "coalesce(" ~ dbt.concat(["' ('", "recent_absences.holidays", "')'"]) ~ ", '')"]) }}
         else flags.evidence
     end as evidence,
     flags.first_flagged_on,

@@ -67,6 +67,12 @@ opportunities as (
 
 ),
 
+time_zones as (
+
+    select * from {{ ref('int_user_time_zones') }}
+
+),
+
 members as (
 
     select
@@ -99,7 +105,7 @@ team_leads as (
     select
         users.team_id,
         leads.created_on,
-        {{ flywheel.utc_date('leads.first_activity_at') }} as first_touched_on,
+        leads.first_activity_on as first_touched_on,
         {{ flywheel.safe_divide(dbt.datediff('leads.created_at', 'leads.first_activity_at', 'second'), 3600) }} as hours_to_first_touch
     from leads
     inner join users on leads.owner_id = users.user_id and users.is_measured
@@ -168,8 +174,9 @@ manager_touches as (
     -- tasks and events a manager created on a lead or opportunity one of their reports owns
     select
         owners.manager_id as team_id,
-        {{ flywheel.utc_date('activities.created_at') }} as created_on
+        {{ flywheel.local_date('activities.created_at', 'manager_zones.time_zone') }} as created_on
     from activities
+    inner join time_zones as manager_zones on activities.created_by_id = manager_zones.user_id
     left join leads on activities.who_id = leads.lead_id
     left join opportunities on activities.what_id = opportunities.opportunity_id
     inner join users as owners on owners.user_id = coalesce(leads.owner_id, opportunities.owner_id)
@@ -216,7 +223,9 @@ teams as (
         case when managers.user_id is not null then coalesce(manager_touch_counts.manager_touched_team_records, 0) end
             as manager_touched_team_records
     from members
-    inner join evaluation_dates on members.evaluated_on = evaluation_dates.evaluated_on
+    -- weeks before LoginHistory's horizon have no scores to weigh (int_evaluation_dates)
+    inner join evaluation_dates
+        on members.evaluated_on = evaluation_dates.evaluated_on and evaluation_dates.is_login_judged
     left join users as managers on members.team_id = managers.user_id
     left join scores as manager_scores
         on members.team_id = manager_scores.user_id and members.evaluated_on = manager_scores.evaluated_on

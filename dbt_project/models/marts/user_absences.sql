@@ -1,6 +1,7 @@
 -- Time away per measured user (the contract's mart `user_absences`): one row per span of
 -- overlapping or back-to-back days away, merged across sources (the absences file, Out of Office
--- events), with the sources it came from. Spans that ended before the calendar began are left
+-- entries and events, the holidays of the org and of the holidays file), with the sources it came
+-- from and the holidays it holds, by name. Spans that ended before the calendar began are left
 -- out; `returns_on` is the first day back, `is_current` says the span covers the as-of date.
 with
 
@@ -69,6 +70,22 @@ sources as (
     from span_sources
     group by user_id, span_number
 
+),
+
+span_holidays as (
+
+    select distinct user_id, span_number, holiday_name
+    from numbered
+    where holiday_name is not null
+
+),
+
+holidays as (
+
+    select user_id, span_number, {{ dbt.listagg('holiday_name', "', '", 'order by holiday_name') }} as holidays
+    from span_holidays
+    group by user_id, span_number
+
 )
 
 select
@@ -80,10 +97,13 @@ select
     {{ flywheel.days_between('merged.start_on', 'merged.end_on') }} + 1 as days_away,
     {{ flywheel.add_days('merged.end_on', 1) }} as returns_on,
     merged.start_on <= reporting_dates.as_of_date and merged.end_on >= reporting_dates.as_of_date as is_current,
-    sources.sources
+    sources.sources,
+    holidays.holidays
 from merged
 inner join sources
     on merged.user_id = sources.user_id and merged.span_number = sources.span_number
+left join holidays
+    on merged.user_id = holidays.user_id and merged.span_number = holidays.span_number
 inner join users
     on merged.user_id = users.user_id
 cross join reporting_dates

@@ -1,6 +1,7 @@
 -- Weekly status per measured user (user x week, weeks ending on the as-of date's weekday):
 -- the 0-100 adoption score, its tier, the five parts and the change since last week, and
--- whether the user is away (on leave) on the week's last day.
+-- whether the user is away (on leave, or on a holiday) on the week's last day. Weeks before
+-- LoginHistory's horizon have no score and no tier, and say why (not_scored_because).
 with
 
 scores as (
@@ -25,6 +26,12 @@ streaks as (
 
     select * from {{ ref('int_user_streaks') }}
 
+),
+
+evaluation_dates as (
+
+    select * from {{ ref('int_evaluation_dates') }}
+
 )
 
 select
@@ -37,6 +44,8 @@ select
     scores.is_new,
     scores.adoption_score,
     scores.tier,
+    -- why a week has no score or tier (before LoginHistory's horizon); null when it has
+    evaluation_dates.not_judged_because as not_scored_because,
     scores.score_change,
     lag(scores.tier) over (partition by scores.user_id order by scores.evaluated_on) as previous_tier,
     scores.critical_flags,
@@ -65,6 +74,7 @@ select
     cast(coalesce(streaks.current_streak_weeks, 0) as {{ dbt.type_bigint() }}) as current_streak_weeks
 from scores
 inner join users on scores.user_id = users.user_id
+inner join evaluation_dates on scores.evaluated_on = evaluation_dates.evaluated_on
 left join absence_days
     on scores.user_id = absence_days.user_id and scores.evaluated_on = absence_days.date_day
 left join streaks

@@ -5,6 +5,7 @@
 -- `decline_min_baseline_login_days` (4) login days per 14 present days). Days away
 -- (int_user_absence_days) are not present days; with fewer than half of either period present
 -- (7 of 14, 28 of 56) the user is not judged. Without days away, per present day is per day.
+-- Judged from LoginHistory's horizon on (int_evaluation_dates).
 -- metric_value = recent rate / baseline rate (a ratio; it holds strictly below the threshold).
 {%- set recent = var('decline_recent_days') %}
 {%- set baseline = var('decline_baseline_days') %}
@@ -52,7 +53,8 @@ periods as (
     select
         user_dates.user_id,
         user_dates.evaluated_on,
-        user_dates.is_flaggable,
+        -- judged only where LoginHistory reaches back far enough (int_evaluation_dates)
+        user_dates.is_flaggable and user_dates.is_login_judged as is_flaggable,
         -- the last 14 days, ending on the date
         coalesce(sum(case when daily.date_day > {{ flywheel.add_days('user_dates.evaluated_on', -recent) }}
                           then daily.login_days + daily.records_created end), 0) as recent_activity,
@@ -74,7 +76,8 @@ periods as (
         on daily.user_id = user_dates.user_id
         and daily.date_day > {{ flywheel.add_days('user_dates.evaluated_on', -(recent + baseline)) }}
         and daily.date_day <= user_dates.evaluated_on
-    group by user_dates.user_id, user_dates.evaluated_on, user_dates.is_flaggable, user_dates.history_start_on
+    group by user_dates.user_id, user_dates.evaluated_on, user_dates.is_flaggable, user_dates.is_login_judged,
+        user_dates.history_start_on
 
 ),
 

@@ -1,6 +1,6 @@
 -- Flag `login_only` (critical): at least `login_only_min_login_days` (4) login days in the
 -- window (`window_days`, 28, ending on the date) and no lead, opportunity, task, event or stage
--- change created in it. metric_value = login days in the window.
+-- change created in it. metric_value = login days in the window. Judged from LoginHistory's horizon on.
 with
 
 user_dates as (
@@ -20,14 +20,15 @@ window_totals as (
     select
         user_dates.user_id,
         user_dates.evaluated_on,
-        user_dates.is_flaggable,
+        -- judged only where LoginHistory reaches back far enough (int_evaluation_dates)
+        user_dates.is_flaggable and user_dates.is_login_judged as is_flaggable,
         coalesce(sum(daily.login_days), 0) as login_days,
         coalesce(sum(daily.records_created), 0) as records_created
     from user_dates
     left join daily
         on daily.user_id = user_dates.user_id
         and daily.date_day between user_dates.window_start_on and user_dates.evaluated_on
-    group by user_dates.user_id, user_dates.evaluated_on, user_dates.is_flaggable
+    group by user_dates.user_id, user_dates.evaluated_on, user_dates.is_flaggable, user_dates.is_login_judged
 
 )
 

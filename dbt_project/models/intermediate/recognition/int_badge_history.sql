@@ -1,7 +1,8 @@
 -- Every badge (the var flywheel_badges) evaluated for every measured user on every evaluation date:
 -- one row per user x date x badge, held or not, with the number behind it, its threshold and an
 -- evidence sentence (user_recognition adds when the current holding began). Only users past
--- onboarding can hold a badge, and a user holding a critical flag holds none that week
+-- onboarding can hold a badge, none before LoginHistory's horizon (int_evaluation_dates), and a
+-- user holding a critical flag holds none that week
 -- (integration and excluded users are not measured at all).
 --   steady_hand      current_streak_weeks >= streak_badge_weeks (4)
 --   iron_streak      current_streak_days >= streak_badge_days (20)
@@ -72,7 +73,7 @@ facts as (
         user_dates.user_id,
         user_dates.team_id,
         user_dates.evaluated_on,
-        not user_dates.is_new and scores.critical_flags = 0 as can_earn,
+        not user_dates.is_new and scores.critical_flags = 0 and user_dates.is_login_judged as can_earn,
         scores.adoption_score,
         scores.tier,
         scores.open_opportunities,

@@ -1,22 +1,18 @@
 -- Streaks per measured user per evaluation date (each week, ending on the as-of date's weekday).
--- An *active working day* is a Monday-Friday with an interactive login and at least one record
--- created. current_streak_days: active working days in a row ending on the last working day on or
--- before the date (weekends neither break nor extend a streak; a working day without activity
--- ends it); longest_streak_days: the longest such run up to the date. An *active week* is an ISO
--- week with at least `active_week_min_days` (3) active working days; current_streak_weeks: active
--- weeks in a row ending with the date's week, which counts once it is active (otherwise the streak
--- is counted up to the week before).
+-- An *active working day* is a working day of the user's own calendar (int_user_days: one of the
+-- `working_weekdays`, not a holiday of theirs) with an interactive login and at least one record
+-- created. current_streak_days: active working days in a row ending on the user's last working day
+-- on or before the date (weekends and holidays neither break nor extend a streak; a working day
+-- without activity ends it); longest_streak_days: the longest such run up to the date. An *active
+-- week* is an ISO week with at least `active_week_min_days` (3) active working days (a week without
+-- a working day, a company shutdown, neither breaks nor extends the run of weeks);
+-- current_streak_weeks: active weeks in a row ending with the date's week, which counts once it is
+-- active (otherwise the streak is counted up to the week before).
 with
 
 daily as (
 
     select * from {{ ref('int_user_daily_activity') }}
-
-),
-
-calendar as (
-
-    select * from {{ ref('int_calendar_days') }}
 
 ),
 
@@ -68,16 +64,6 @@ with_longest as (
 
 ),
 
-last_working_days as (
-
-    -- the last working day on or before each evaluation date (it lies in the date's ISO week)
-    select week_ending_on, max(date_day) as last_working_day
-    from calendar
-    where is_working_day
-    group by week_ending_on
-
-),
-
 iso_weeks as (
 
     select
@@ -116,21 +102,40 @@ week_streaks as (
 
 ),
 
+evaluation_days as (
+
+    -- each evaluation date (the last day of its week) with the user's last working day on or before it
+    select user_id, date_day as evaluated_on, last_working_day
+    from (
+        select
+            user_id,
+            date_day,
+            week_ending_on,
+            max(case when is_working_day then date_day end) over (
+                partition by user_id order by date_day rows between unbounded preceding and current row
+            ) as last_working_day
+        from daily
+    ) as running
+    where date_day = week_ending_on and last_working_day is not null
+
+),
+
 evaluated as (
 
-    select with_longest.*
-    from with_longest
-    inner join last_working_days
-        on with_longest.week_ending_on = last_working_days.week_ending_on
-        and with_longest.date_day = last_working_days.last_working_day
+    select evaluation_days.evaluated_on, with_longest.*
+    from evaluation_days
+    inner join with_longest
+        on with_longest.user_id = evaluation_days.user_id
+        and with_longest.date_day = evaluation_days.last_working_day
 
 ),
 
 iso_week_so_far as (
 
-    -- active days in the evaluation date's ISO week up to its last working day
+    -- active days in the ISO week of the last working day, up to it (once per day: a week of
+    -- holidays hands one last working day to two evaluation dates)
     select evaluated.user_id, evaluated.date_day, count(*) as active_days_in_iso_week_so_far
-    from evaluated
+    from (select distinct user_id, date_day, iso_week_start_on from evaluated) as evaluated
     inner join working_days
         on working_days.user_id = evaluated.user_id
         and working_days.iso_week_start_on = evaluated.iso_week_start_on
@@ -142,7 +147,7 @@ iso_week_so_far as (
 
 select
     evaluated.user_id,
-    evaluated.week_ending_on as evaluated_on,
+    evaluated.evaluated_on,
     evaluated.date_day as last_working_day,
     evaluated.streak_days as current_streak_days,
     case when evaluated.is_active_day then evaluated.run_started_on end as current_streak_started_on,

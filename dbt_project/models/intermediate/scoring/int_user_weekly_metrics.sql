@@ -94,6 +94,7 @@ select
     user_dates.week_start_on,
     user_dates.is_as_of_date,
     user_dates.is_new,
+    user_dates.is_login_judged,
     usage_window.login_days,
     usage_window.working_days,
     usage_window.records_created,

@@ -4,6 +4,8 @@
 -- team where nobody works does not make its members champions. A part the user has no data for
 -- (no open deal, no deal in the window) is left out and the weights of the others renormalised.
 -- Tiers: champion (>= 80), healthy (60-79), at_risk (30-59), silent (< 30, or any critical flag).
+-- A week before LoginHistory's horizon (int_evaluation_dates.is_login_judged) has no score and no
+-- tier: logins are not judged yet.
 {%- set parts = ['login_consistency', 'capture', 'activity_logging', 'pipeline_hygiene', 'timeliness'] %}
 with
 
@@ -75,7 +77,7 @@ scored as (
     {%- endset %}
     select
         *,
-        {{ flywheel.round_half_up(weighted_score, 1) }} as adoption_score
+        case when is_login_judged then {{ flywheel.round_half_up(weighted_score, 1) }} end as adoption_score
     from parts
 
 )
@@ -83,6 +85,7 @@ scored as (
 select
     *,
     case
+        when not is_login_judged then null
         when critical_flags > 0 then 'silent'
         when adoption_score >= {{ var('tier_champion_min') }} then 'champion'
         when adoption_score >= {{ var('tier_healthy_min') }} then 'healthy'

@@ -8,7 +8,7 @@ source as (
         ['LastName', 'string'], ['Email', 'string'], ['IsActive', 'boolean'], ['UserType', 'string'],
         ['ProfileId', 'string'], ['Profile_Name', 'string'], ['UserRoleId', 'string'],
         ['UserRole_Name', 'string'], ['ManagerId', 'string'], ['Department', 'string'],
-        ['Title', 'string'], ['TimeZoneSidKey', 'string'], ['LastLoginDate', 'timestamp'],
+        ['Title', 'string'], ['Country', 'string'], ['TimeZoneSidKey', 'string'], ['LastLoginDate', 'timestamp'],
         ['CreatedById', 'string'], ['CreatedDate', 'timestamp'], ['LastModifiedDate', 'timestamp'],
         ['SystemModstamp', 'timestamp'], ['_flywheel_synced_at', 'timestamp'],
     ]) }}
@@ -37,6 +37,7 @@ renamed as (
         UserRole_Name as user_role_name,
         Department as department,
         Title as title,
+        Country as country,
         TimeZoneSidKey as time_zone_sid_key,
 
         -- booleans
