@@ -98,6 +98,11 @@ def asset_key(spec: ObjectSpec) -> dg.AssetKey:
     return dg.AssetKey(["raw_salesforce", spec.table])
 
 
+# Each object's sync state (raw_salesforce._sync_state): its watermark, and Salesforce's clock
+# when the sync read it, from which the models take the last complete day.
+SYNC_STATE_KEY = dg.AssetKey(["raw_salesforce", "sync_state"])
+
+
 @dg.multi_asset(
     name=EXTRACT_STEP,
     specs=[
@@ -112,6 +117,19 @@ def asset_key(spec: ObjectSpec) -> dg.AssetKey:
             ),
         )
         for spec in OBJECTS
+    ] + [
+        dg.AssetSpec(
+            SYNC_STATE_KEY,
+            group_name=GROUP,
+            owners=[DATA_ENGINEERING],
+            kinds={"duckdb"},
+            description=(
+                "Each object's sync state: its watermark, its last successful sync and Salesforce's own clock "
+                "(the Date header of its answers) when the sync read it. The models judge the day before that "
+                "clock's date, the last complete day."
+            ),
+            skippable=True,  # nothing to say when no object was synced
+        ),
     ],
     can_subset=True,
     pool=DUCKDB_POOL,
@@ -124,6 +142,7 @@ def salesforce_extract(
 ):
     selected = [spec for spec in OBJECTS if asset_key(spec) in context.selected_asset_keys]
     failures: list[SyncFailure] = []
+    clock = None
     with _explained_failures(), duckdb.get_connection() as con:
         specs = config.specs(selected)
         client = salesforce.client()
@@ -134,12 +153,19 @@ def salesforce_extract(
                 failures.append(outcome)
                 continue
             spec = OBJECTS_BY_NAME[outcome.object_name]
+            clock = outcome.salesforce_clock or clock
             yield dg.MaterializeResult(asset_key=asset_key(spec), metadata={
                 **report_metadata(outcome),
                 **table_metadata(con, raw_store.SCHEMA, spec.table, count_rows=False),  # rows: the report's
             })
         context.log.info(f"{len(specs) - len(failures)} of {len(specs)} objects synced with "
                          f"{client.calls - calls_before} API calls.")
+        if SYNC_STATE_KEY in context.selected_asset_keys and len(specs) > len(failures):
+            yield dg.MaterializeResult(asset_key=SYNC_STATE_KEY, metadata={
+                "objects_synced": len(specs) - len(failures),
+                "salesforce_clock": f"{clock:%Y-%m-%d %H:%M:%S} UTC" if clock else "not reported",
+                **table_metadata(con, raw_store.SCHEMA, "_sync_state"),
+            })
     if failures:
         raise dg.Failure(
             description=" ".join(

@@ -115,7 +115,8 @@ def write_sample_files(settings: Settings, **size: int) -> dict[str, Path]:
         write_holidays_file(org.holidays, settings.sample_holidays_path)
         written[HOLIDAYS_FILE_VAR] = settings.sample_holidays_path
     for var, path in written.items():
-        click.echo(f"The sample org's file for {var}: {path}")
+        kind = "absences" if var == ABSENCES_FILE_VAR else "holidays"
+        click.echo(f"The sample org's {kind} file ({var}): {path}")
     return written
 
 

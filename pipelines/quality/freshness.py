@@ -44,7 +44,7 @@ def _period(rule: dict | None) -> dt.timedelta | None:
 
 
 def source_freshness(manifest_path: Path, schema: str = "raw_salesforce") -> dict[str, Freshness]:
-    """Freshness rules of every dbt source in `schema`, by table name."""
+    """Freshness rules of every dbt source in `schema` that has some, by table name."""
     sources = orjson.loads(manifest_path.read_bytes())["sources"].values()
     return {
         s["identifier"]: Freshness(
@@ -53,5 +53,5 @@ def source_freshness(manifest_path: Path, schema: str = "raw_salesforce") -> dic
             _period((s.get("freshness") or {}).get("error_after")),
         )
         for s in sources
-        if s["schema"] == schema and s.get("loaded_at_field")
+        if s["schema"] == schema and s.get("loaded_at_field") and s.get("freshness")
     }

@@ -15,6 +15,7 @@ when the run stops there).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "expectations
 SAMPLE_IDS = 5
 KEEP_RESULTS = 30
 DOCS_SITE = "flywheel"
+_CONDITION_COLUMN = re.compile(r"([A-Za-z_]\w*)\.(?:isnull|notnull)\(\)")
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,13 @@ def load_suite(name: str, directory: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
 
 
 def suite_columns(suite: dict[str, Any]) -> set[str]:
-    """The columns a suite's expectations read: all a gate needs to load."""
+    """The columns a suite's expectations read: all a gate needs to load (a pandas `row_condition`
+    names its column as `<column>.isnull()` or `<column>.notnull()`)."""
     columns: set[str] = set()
     for item in suite["expectations"]:
         kwargs = item["kwargs"]
         columns.update([kwargs["column"]] if "column" in kwargs else kwargs.get("column_list", []))
+        columns.update(_CONDITION_COLUMN.findall(kwargs.get("row_condition", "")))
     return columns
 
 

@@ -16,7 +16,8 @@ from pipelines.salesforce.client import RetryPolicy, SalesforceClient
 from pipelines.sample_org.generator import GeneratorConfig
 from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.org import SampleOrg
-from pipelines.settings import SAMPLE_ABSENCES_FILE
+from pipelines.sample_org.calendar import write_holidays_file
+from pipelines.settings import SAMPLE_ABSENCES_FILE, SAMPLE_HOLIDAYS_FILE
 
 SMALL = GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))
 
@@ -68,6 +69,16 @@ def absences_file(org: SampleOrg, database) -> Path | None:
     return path
 
 
+def holidays_file(org: SampleOrg, database) -> Path | None:
+    """The generated org's holidays file (`FLYWHEEL_HOLIDAYS_FILE`: public holidays by country),
+    written beside the database as `flywheel demo` writes it: part of the org's truth too."""
+    if org.generated is None or not org.generated.holidays:
+        return None
+    path = Path(database).parent / SAMPLE_HOLIDAYS_FILE
+    write_holidays_file(org.generated.holidays, path)
+    return path
+
+
 def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = None, *, salesforce=None,
                  instance=None, selection=None):
     """Every asset and check of `adoption_refresh` (or just `selection`), in process, built by the
@@ -79,7 +90,8 @@ def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = No
     from pipelines.salesforce.resource import SalesforceResource
     from pipelines.settings import Settings
 
-    settings = Settings(duckdb_path=Path(database), export_dir=Path(exports), absences_file=absences_file(org, database))
+    settings = Settings(duckdb_path=Path(database), export_dir=Path(exports), absences_file=absences_file(org, database),
+                        holidays_file=holidays_file(org, database))
     defs = build_defs(settings, salesforce=salesforce or SalesforceResource(instance_url=org.url, access_token=org.issue_token()))
     return dg.materialize(
         [*defs.assets, *defs.asset_checks],

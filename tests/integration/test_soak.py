@@ -1,6 +1,9 @@
 """A month of unattended daily runs: the sample org replays its own history by a simulated clock,
 one `adoption_refresh` a day on the same DuckDB and export folder, a fault on six days of seven, a
-week with no change to Event, and SIGKILLs of a sync at seeded random moments on five days.
+week with no change to Event, and SIGKILLs of a sync at seeded random moments on five days. Each
+day's run is the daily schedule's: at 05:00 UTC the next morning, when the org's clock (its `Date`
+header) reads that and it already holds the first hours of the new day (a Sydney team's morning,
+sync clients, integrations); the run judges the day before, the last complete one.
 
 After each day: every raw table equals the org as of that day (Ids and watermarks), the day's
 fault was met, the publication is as of that day and its checksums hold; on the last day every
@@ -74,13 +77,14 @@ def arm(org: SampleOrg, fault: str) -> None:
         FAULTS[fault](org)
 
 
-def end_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(23, 59, 59, 999000))
+def morning_after(day: dt.date) -> dt.datetime:
+    """When the daily schedule runs for `day`: 05:00 UTC the next morning."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(5))
 
 
 def replay(org: SampleOrg, day: dt.date) -> None:
-    frozen = {name: end_of(start) for name, (start, end) in QUIET.items() if start < day <= end}
-    org.store.show_as_of(end_of(day), frozen)
+    frozen = {name: morning_after(start) for name, (start, end) in QUIET.items() if start < day <= end}
+    org.store.show_as_of(morning_after(day), frozen)
 
 
 def raw_matches_org(database, org) -> None:

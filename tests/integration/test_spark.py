@@ -23,7 +23,7 @@ from pipelines.storage.lake import CURRENT, LakeWarehouse
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.sample_org.org import SampleOrg
 
-from conftest import SMALL, absences_file
+from conftest import SMALL, absences_file, holidays_file
 
 # runs the whole job; Spark builds the models several times slower than DuckDB on a small machine
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3000)]
@@ -60,6 +60,7 @@ def spark_run(tmp_path_factory):
             "FLYWHEEL_SPARK_SHUFFLE_PARTITIONS": "2",
             # the org's leave kept outside Salesforce, as good_run reads it
             "FLYWHEEL_ABSENCES_FILE": str(absences_file(org, folder / "flywheel.duckdb") or ""),
+            "FLYWHEEL_HOLIDAYS_FILE": str(holidays_file(org, folder / "flywheel.duckdb") or ""),
         }
         started = time.monotonic()
         done = subprocess.run(

@@ -1,10 +1,13 @@
+import dataclasses
 import datetime as dt
 from collections import Counter
+from zoneinfo import ZoneInfo, available_timezones
 
 import pyarrow.compute as pc
 import pytest
 
 from pipelines.leave.absences_file import parse_absences, user_lookup
+from pipelines.sample_org.calendar import ORG_TIME_ZONE
 from pipelines.sample_org.generator import GeneratorConfig, generate_org
 from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.ids import checksum
@@ -52,13 +55,37 @@ def test_references_point_at_records_that_exist(org, child, field, parent):
     assert values and values <= parent_ids
 
 
-def test_nothing_is_dated_after_the_end_date(org):
-    end = dt.datetime(2026, 11, 16, tzinfo=dt.timezone.utc)
+PLANNED = ("StartDateTime", "EndDateTime", "ActivityDateTime", "StartDate", "EndDate")  # dates ahead, planned
+
+
+def test_nothing_is_dated_after_the_org_clock(org):
+    """The org holds what its clock has seen: the morning after end_date, up to clock_hour UTC."""
+    clock = org.clock.replace(tzinfo=dt.timezone.utc)
+    assert clock == dt.datetime(2026, 11, 16, 5, tzinfo=dt.timezone.utc)
     for name, table in org.tables.items():
         for f in OBJECTS[name].fields:
-            if f.type == "datetime" and f.name not in ("StartDateTime", "EndDateTime", "ActivityDateTime", "StartDate", "EndDate"):  # planned
+            if f.type == "datetime" and f.name not in PLANNED:
                 latest = pc.max(table.column(f.name)).as_py()
-                assert latest is None or latest < end, f"{name}.{f.name}"
+                assert latest is None or latest < clock, f"{name}.{f.name}"
+
+
+def test_without_the_new_day_nobody_did_anything_after_their_end_date():
+    """Each person's history ends with their own last day: a Sydney rep's ends at 13:00 UTC, a New
+    Yorker's at 05:00 UTC the day after; the morning after (new_day) is what lies beyond."""
+    small = GeneratorConfig(seed=3, users=24, days=45)
+    org, without = generate_org(small), generate_org(dataclasses.replace(small, new_day=False))
+    users = without.tables["User"].to_pylist()
+    zone = {u["Id"]: u["TimeZoneSidKey"] if u["TimeZoneSidKey"] in available_timezones() else ORG_TIME_ZONE for u in users}
+    local_dates = {r["LoginTime"].astimezone(ZoneInfo(zone[r["UserId"]])).date()
+                   for r in without.tables["LoginHistory"].to_pylist()}
+    assert max(local_dates) == small.end_date
+    assert any(ZoneInfo(z).utcoffset(dt.datetime(2026, 11, 15)) >= dt.timedelta(hours=9) for z in zone.values())
+    added = {name: org.tables[name].num_rows - without.tables[name].num_rows for name in org.tables}
+    assert added["LoginHistory"] > 0 and added["Task"] > 0  # the morning's logins and records
+    assert {name for name, n in added.items() if n} <= {"LoginHistory", "Task"}
+    for name in ("Lead", "Opportunity"):  # nothing of before changed
+        assert org.tables[name].equals(without.tables[name]), name
+    assert org.tables["User"].drop_columns(["LastLoginDate"]).equals(without.tables["User"].drop_columns(["LastLoginDate"]))
 
 
 def test_modstamps_never_precede_creation(org):
@@ -185,3 +212,26 @@ def test_recognition_and_casei_are_planted_with_their_truth(org):
     working = sorted(d for d in working if d.weekday() < 5)[-7:]  # the last 7 working days
     assert working[0] not in days and all(d in days for d in working[1:])
     assert by_persona["streak_broken"]["current_streak_days"] == 6
+
+
+def test_teams_work_local_hours_in_several_zones_and_serve_their_calendar(org):
+    """Teams sit in several zones, one at least nine hours ahead of UTC; people log in in their
+    own mornings (Outlook and integrations aside), so a Sydney rep's Monday starts on Sunday in
+    UTC; the org serves its Organization (its default zone) and its Holiday records."""
+    users = org.tables["User"].to_pylist()
+    zones = {u["Id"]: u["TimeZoneSidKey"] if u["TimeZoneSidKey"] in available_timezones() else ORG_TIME_ZONE
+             for u in users}
+    assert len(set(zones.values())) >= 4
+    [organization] = org.tables["Organization"].to_pylist()
+    assert organization["TimeZoneSidKey"] == ORG_TIME_ZONE
+    assert {u["TimeZoneSidKey"] for u in users} - available_timezones()  # someone has no valid zone of their own
+    hours, sunday_utc = [], 0
+    for login in org.tables["LoginHistory"].to_pylist():
+        if login["LoginType"] == "Application" and login["Status"] == "Success":
+            local = login["LoginTime"].astimezone(ZoneInfo(zones[login["UserId"]]))
+            hours.append(local.hour)
+            sunday_utc += local.weekday() == 0 and login["LoginTime"].weekday() == 6
+    assert min(hours) >= 7 and max(hours) <= 21 and sunday_utc > 0
+    names = set(org.tables["Holiday"].column("Name").to_pylist())
+    assert {"Company shutdown", "Christmas Day", "Founders' Day"} <= names
+    assert org.holidays and all(line["country"] for line in org.holidays)

@@ -13,6 +13,10 @@ def con():
     with duckdb.connect() as con:
         con.execute("CREATE SCHEMA marts")
         con.execute("CREATE TABLE marts.silent_non_use AS SELECT DATE '2026-11-15' AS as_of_date, 'u1' AS user_id")
+        con.execute("CREATE SCHEMA intermediate")
+        con.execute("CREATE TABLE intermediate.int_reporting_dates AS SELECT DATE '2026-11-15' AS as_of_date, "
+                    "'the last complete day by the Salesforce clock' AS as_of_date_source, "
+                    "TIMESTAMP '2026-11-16 05:00:00' AS salesforce_clock")
         con.execute("CREATE TABLE marts.lead_contacts AS SELECT 'l1' AS lead_id, 'ann@example.com' AS Email, "
                     "'+1 555 0100' AS phone, '+1 555 0101' AS mobile_phone, 'Acme' AS company")
         yield con
