@@ -17,6 +17,7 @@ from pipelines.dbt import vocabulary
 SEVERITIES = ("critical", "warn", "info")
 LOGIN_WINDOW_DAYS = 28  # the contract's usage window (`window_days`)
 NO_MANAGER = "no manager in Salesforce"  # team_adoption's name for the team of users without one
+HOLIDAY_SOURCES = ("holiday", "holidays_file")  # user_absences' sources of a holiday (everyone's time away)
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,10 @@ class ReportData:
     logins_by_app: pd.DataFrame
     """Logins by `application` and `platform` in the login window, most first."""
     away: pd.DataFrame
-    """Who is away on the as-of date (user_absences' current spans): `user_name`, `team`,
-    `start_on`, `returns_on`, `sources`, by team and name."""
+    """Who is away on the as-of date on leave of their own (user_absences' current spans that are
+    not only holidays): `user_name`, `team`, `start_on`, `returns_on`, `sources`, by team and name."""
+    holidays: pd.DataFrame
+    """The holidays on the as-of date, by name (`holidays`), with the `people` they cover, most first."""
     badges: pd.DataFrame
     """user_recognition with its `team`: `user_name`, `badge`, `earned_on`, `metric_value`,
     `evidence`, by team, badge (the vocabulary's order) and name."""
@@ -146,8 +149,14 @@ def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
             con,
             f"SELECT a.user_id, a.user_name, {away_team}, a.start_on, a.returns_on, a.sources "
             f"FROM marts.user_absences a {away_team_join} "
-            "WHERE a.is_current ORDER BY team, a.user_name",
+            f"WHERE a.is_current AND NOT list_has_all({list(HOLIDAY_SOURCES)}, string_split(a.sources, ', ')) "
+            "ORDER BY team, a.user_name",
             [as_of],
+        ),
+        holidays=_frame(
+            con,
+            "SELECT holidays, count(*) AS people FROM marts.user_absences WHERE is_current AND holidays IS NOT NULL "
+            "GROUP BY holidays ORDER BY people DESC, holidays",
         ),
         badges=_frame(
             con,

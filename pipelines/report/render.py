@@ -179,6 +179,7 @@ def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.d
         teams=records(data.teams),
         groups=flag_groups(data.flags, data.flag_deals),
         away=records(data.away),
+        holidays=records(data.holidays),
         wins=win_groups(data),
         casei=records(data.casei),
         badge_labels=BADGE_LABELS,

@@ -1,5 +1,7 @@
 """How well the rules find what the sample org planted: precision and recall per flag and per
-badge, and each planted team's weakest CASEI pillar against its truth.
+badge, and each planted team's weakest CASEI pillar against its truth; and how two builds of the
+marts differ in their per-user results (the same people on another calendar, or read at another
+hour, must be judged the same).
 
 Reads the marts and the ground truth file the org wrote (never served by the API). Also counts
 the people the contract says must never be flagged (integration users, new hires) who were, and
@@ -133,3 +135,31 @@ def recognition_failures(con: duckdb.DuckDBPyConnection, truth: list[dict]) -> l
     failures += [f"team of {r.manager_persona} {r.manager_id}: weakest {r.weakest_pillar} at {r.value}, planted "
                  f"{r.expected_pillar} at {r.expected_value} ± {r.tolerance}" for r in pillar_results(con, truth) if not r.holds]
     return failures
+
+
+# The marts' per-user results, by the key that says whose and when (a team's, for team_casei).
+PER_USER_RESULTS = {
+    "user_adoption_daily": ("user_id", "activity_date"),
+    "user_adoption_scorecard": ("user_id", "week_ending_on"),
+    "silent_non_use": ("user_id", "flag"),
+    "user_recognition": ("user_id", "badge"),
+    "team_casei": ("team_id", "week_ending_on"),
+}
+
+
+def per_user_differences(con: duckdb.DuckDBPyConnection, left: str, right: str) -> dict[str, dict[str, int]]:
+    """The per-user results that differ between two builds of the marts, attached to `con` as
+    `left` and `right`: for each mart, by column, the rows whose value differs, and under `(row)`
+    the rows one build has and the other lacks (a flag or a badge held in one only)."""
+    differences: dict[str, dict[str, int]] = {}
+    for mart, key in PER_USER_RESULTS.items():
+        columns = [c for (c, *_) in con.execute(f"DESCRIBE {left}.marts.{mart}").fetchall() if c not in key]
+        on = " AND ".join(f"a.{k} IS NOT DISTINCT FROM b.{k}" for k in key)
+        both = f"a.{key[0]} IS NOT NULL AND b.{key[0]} IS NOT NULL"
+        changed = ", ".join(f"count(*) FILTER (WHERE {both} AND a.{c} IS DISTINCT FROM b.{c})" for c in columns)
+        counts = con.execute(
+            f"SELECT count(*) FILTER (WHERE a.{key[0]} IS NULL OR b.{key[0]} IS NULL), {changed} "
+            f"FROM {left}.marts.{mart} a FULL JOIN {right}.marts.{mart} b ON {on}").fetchone()
+        by_column = {"(row)": counts[0]} | {c: n for c, n in zip(columns, counts[1:])}
+        differences[mart] = {c: n for c, n in by_column.items() if n}
+    return differences

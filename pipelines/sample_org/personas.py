@@ -70,6 +70,19 @@ team's weakest pillar with its value (and a tolerance where the value depends on
 | steady / 3 no_routine (log in most days, record only on Tuesdays and Thursdays) | culture | about 36 (± 12) |
 
 An absent_leader is `dormant` (never logged in) and so earns nothing.
+
+## Each person's own calendar
+
+Every team works in its own zone (calendar.py), on its own working days less the holidays that
+cover it; the truths above (streak lengths, who works when) are counted on each person's calendar.
+Planted last, in a team of their own under the VP, east of UTC+9 where the org has a team zone
+there (Sydney by default):
+
+| persona | planted behaviour | badges held |
+| --- | --- | --- |
+| streak_20_days | logs in and records on every working day of the last 20, not on the one before: in Sydney, each Monday morning is Sunday in UTC | iron_streak (a streak of exactly 20), steady_hand |
+| night_owl_no_zone | no TimeZoneSidKey: works every working evening 20:30–22:00 on the org's zone (New York), after midnight UTC | iron_streak, steady_hand (on UTC dates their Mondays would be empty) |
+| night_owl_bad_zone | the same with a TimeZoneSidKey that is not a zone (`GMT+10 Sydney`) | iron_streak, steady_hand |
 """
 
 from __future__ import annotations

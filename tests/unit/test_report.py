@@ -65,9 +65,10 @@ CREATE TABLE marts.unlogged_opportunities AS SELECT * FROM (VALUES
 ) t(owner_id, opportunity_name, stage_name, amount, created_on, close_date, reason,
     is_behind_unlogged_leads, is_behind_deal_logged_at_close);
 CREATE TABLE marts.user_absences AS SELECT * FROM (VALUES
-    ('u5', 'Cy Cole', NULL, DATE '2026-11-10', DATE '2026-11-30', 21, DATE '2026-12-01', true, 'absences_file'),
-    ('u2', 'Zoe Young', 'm1', DATE '2026-10-01', DATE '2026-10-03', 3, DATE '2026-10-04', false, 'out_of_office_event')
-) t(user_id, user_name, manager_id, start_on, end_on, days_away, returns_on, is_current, sources);
+    ('u5', 'Cy Cole', NULL, DATE '2026-11-10', DATE '2026-11-30', 21, DATE '2026-12-01', true, 'absences_file', NULL),
+    ('u2', 'Zoe Young', 'm1', DATE '2026-10-01', DATE '2026-10-03', 3, DATE '2026-10-04', false, 'out_of_office_event', NULL),
+    ('u6', 'Dee Dunn', 'm2', DATE '2026-11-15', DATE '2026-11-16', 2, DATE '2026-11-17', true, 'holiday, holidays_file', 'Founders'' Day, Labour Day')
+) t(user_id, user_name, manager_id, start_on, end_on, days_away, returns_on, is_current, sources, holidays);
 CREATE TABLE marts.login_activity_daily AS SELECT * FROM (VALUES
     (DATE '2026-11-03', 'Browser', 'Mac OSX', 10, 9, 8, 1),
     (DATE '2026-11-03', 'Salesforce for Outlook', '(none)', 5, 5, 0, 0),
@@ -203,6 +204,15 @@ def test_who_is_away_today_is_listed_with_the_return_date_and_marked_in_the_sile
     away = page[page.index('id="away"'):page.index('id="casei"')]
     assert "Cy Cole" in away and "1 Dec 2026" in away and "Zoe Young" not in away
     assert page.count("on leave · back 1 Dec 2026") == 1
+
+
+def test_the_report_names_the_holiday_and_lists_only_leave_of_ones_own(page, data):
+    """Someone off on a holiday (the org's, or their country's) is counted under the holiday, by
+    name; the table of who is away lists leave of one's own."""
+    assert data.holidays.values.tolist() == [["Founders' Day, Labour Day", 1]]
+    away = page[page.index('id="away"'):page.index('id="casei"')]
+    assert "Holiday: <strong>Founders&#39; Day, Labour Day</strong> (1 person off today)" in away
+    assert "Dee Dunn" not in away
 
 
 def test_the_team_of_users_without_a_manager_is_listed_with_its_flags(page, data):
