@@ -58,10 +58,12 @@ CROSS_CHECKS: dict[str, list[CrossCheck]] = {
     "team_casei": [
         CrossCheck(
             "every_team_has_its_pillars",
-            "every team and week of team_adoption has a team_casei row",
+            "every team and week of team_adoption from LoginHistory's horizon on has a team_casei row (weeks "
+            "before it have no scores to weigh)",
             """SELECT t.team_id, 'no team_casei row for the week ending ' || t.week_ending_on
                FROM marts.team_adoption t
-               WHERE NOT EXISTS (SELECT 1 FROM marts.team_casei c
+               WHERE t.week_ending_on >= (SELECT logins_judged_from FROM intermediate.int_reporting_dates)
+                 AND NOT EXISTS (SELECT 1 FROM marts.team_casei c
                                  WHERE c.team_id = t.team_id AND c.week_ending_on = t.week_ending_on)""",
         )
     ],

@@ -150,7 +150,6 @@ class _Builder:
         self.start_ms = int(dt.datetime(self.start.year, self.start.month, self.start.day, tzinfo=dt.timezone.utc).timestamp() * 1000)
         self.end_ms = self.start_ms + config.days * DAY_MS - 1
         self.d = config.days
-        self.workday = np.array([(self.start + dt.timedelta(days=i)).weekday() < 5 for i in range(self.d)])
         self.shutdown = shutdown_days(config.end_date, config.shutdown_days_before_end, config.shutdown_weeks)
         self.org_holidays = org_holidays(self.start, config.end_date + dt.timedelta(days=1), self.shutdown)
         self.teams = 0  # managers placed so far: the next team's zone and country

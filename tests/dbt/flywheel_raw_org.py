@@ -17,7 +17,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.extract import raw_store
 from pipelines.leave.absences_file import parse_absences, user_lookup, write_absences
+from pipelines.leave.holidays_file import write_holidays
 from pipelines.salesforce.objects import OBJECTS, column_name
 from pipelines.sample_org.schema import OBJECTS as SCHEMA_OBJECTS, STORAGE_TYPES
 
@@ -353,9 +355,13 @@ def write_raw_tables(org: Org, path: Path) -> None:
             if rows:
                 placeholders = ", ".join("?" for _ in range(len(columns) + 1))
                 con.executemany(f"INSERT INTO {table} VALUES ({placeholders})", rows)
-        # the absences file, loaded as the raw_absences/absence asset loads it
+        # the extraction's sync state, as a sync leaves it without a clock reading (the as-of date is
+        # then the newest login's date)
+        raw_store.ensure_state_table(con)
+        # the absences file, loaded as the raw_absences/absence asset loads it; no holidays file
         lookup = user_lookup([(row["Id"], row.get("Username"), row.get("Email")) for row in org.rows["User"]])
         write_absences(con, parse_absences(ABSENCES_FILE, lookup))
+        write_holidays(con, ())
     finally:
         con.close()
 

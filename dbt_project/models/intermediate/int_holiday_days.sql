@@ -12,12 +12,6 @@
 {%- set instances = {'first': 1, 'second': 2, 'third': 3, 'fourth': 4} %}
 with
 
-reporting_dates as (
-
-    select * from {{ ref('int_reporting_dates') }}
-
-),
-
 days as (
 
     {{ flywheel.day_series(
