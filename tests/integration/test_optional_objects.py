@@ -26,8 +26,8 @@ def test_a_run_on_an_org_without_out_of_office_or_lead_history_publishes_and_say
         sources = {s for (s,) in con.execute(
             "SELECT DISTINCT unnest(string_split(sources, ', ')) FROM marts.user_absences").fetchall()}
         flagged = {(persona[u], f) for u, f in con.execute("SELECT user_id, flag FROM marts.silent_non_use").fetchall()}
-    # the Out of Office entries are not there to read; the events and the absences file are
-    assert sources == {"absences_file", "out_of_office_event"}
+    # the Out of Office entries are not there to read; the events, the absences file and the holidays are
+    assert sources == {"absences_file", "out_of_office_event", "holiday", "holidays_file"}
     # without owner history a lead's age counts from its creation: old leads handed over two days
     # ago look neglected, as the contract says they must without LeadHistory
     assert ("handed_leads_recent", "neglected_leads") in flagged

@@ -1,8 +1,8 @@
 """Benchmark: each person's own calendar (issue 22). Three measurements on generated orgs:
 
-    python benchmarks/calendar.py zones                 # one zone for all vs whole teams east of UTC+9
-    python benchmarks/calendar.py morning               # the end of a Thursday vs 05:00 UTC on the Friday
-    python benchmarks/calendar.py build-time --users 5000 --days 180 --base 91ecd0c
+    python benchmarks/person_calendar.py zones                 # one zone for all vs whole teams east of UTC+9
+    python benchmarks/person_calendar.py morning               # the end of a Thursday vs 05:00 UTC on the Friday
+    python benchmarks/person_calendar.py build-time --users 5000 --days 180 --base 91ecd0c
 
 `zones` and `morning` build two orgs that differ in one thing only (where the teams work; whether
 the new day's first hours are in the org, with the clock at midnight or 05:00 UTC), extract each
@@ -83,7 +83,7 @@ def dbt_build(database: Path, project: Path = ROOT / "dbt_project") -> float:
     return seconds
 
 
-def compare(left_config, right_config, what: str) -> None:
+def compare(one_config, other_config, what: str) -> None:
     """Build both orgs and print how many per-user results differ."""
     import duckdb
 
@@ -91,7 +91,7 @@ def compare(left_config, right_config, what: str) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         databases = []
-        for name, config in (("left", left_config), ("right", right_config)):
+        for name, config in (("one", one_config), ("other", other_config)):
             database = Path(tmp) / name / "flywheel.duckdb"
             started = time.monotonic()
             extract(config, database)
@@ -99,15 +99,15 @@ def compare(left_config, right_config, what: str) -> None:
             print(f"{name}: {config}\n  extracted and built in {time.monotonic() - started:.0f} s (dbt {seconds:.0f} s)")
             databases.append(database)
         with duckdb.connect() as con:
-            for name, database in zip(("left", "right"), databases):
+            for name, database in zip(("one", "other"), databases):
                 con.execute(f"ATTACH '{database}' AS {name} (READ_ONLY)")
             as_of = [con.execute(f"SELECT as_of_date, salesforce_clock FROM {n}.intermediate.int_reporting_dates").fetchone()
-                     for n in ("left", "right")]
-            rows = {m: con.execute(f"SELECT count(*) FROM left.marts.{m}").fetchone()[0]
+                     for n in ("one", "other")]
+            rows = {m: con.execute(f"SELECT count(*) FROM one.marts.{m}").fetchone()[0]
                     for m in ("user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "user_recognition",
                               "team_casei")}
-            differences = per_user_differences(con, "left", "right")
-    print(f"as of (date, Salesforce clock): left {as_of[0]}, right {as_of[1]}")
+            differences = per_user_differences(con, "one", "other")
+    print(f"as of (date, Salesforce clock): one {as_of[0]}, other {as_of[1]}")
     print(f"per-user results compared: {rows}")
     total = sum(n for by_column in differences.values() for n in by_column.values())
     print(f"{what}: {total} per-user results differ")
