@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+KEEP: str | None = None  # --keep
 EAST = ("America/New_York", "Australia/Sydney", "Pacific/Auckland", "Asia/Tokyo")  # teams east of UTC+9, and one not
 
 
@@ -90,6 +91,7 @@ def compare(one_config, other_config, what: str) -> None:
     from pipelines.sample_org.accuracy import per_user_differences
 
     with tempfile.TemporaryDirectory() as tmp:
+        tmp = KEEP or tmp
         databases = []
         for name, config in (("one", one_config), ("other", other_config)):
             database = Path(tmp) / name / "flywheel.duckdb"
@@ -157,7 +159,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--base", default="91ecd0c", help="build-time: the commit to compare with")
     parser.add_argument("--repeat", type=int, default=2, help="build-time: builds of each project")
+    parser.add_argument("--keep", type=Path, help="zones, morning: keep both databases in this folder")
     args = parser.parse_args()
+    global KEEP
+    KEEP = str(args.keep) if args.keep else None
     config = GeneratorConfig(seed=args.seed, users=args.users, days=args.days)
     if args.measure == "zones":
         compare(dataclasses.replace(config, team_zones=("America/New_York",)),

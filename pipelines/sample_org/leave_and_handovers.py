@@ -15,7 +15,7 @@ personas.py; the absences file lines are returned for `write_absences_file`.
 | dormant_then_leave | A-5 … A+8 (an entry); no login since A-22; a *disabled* entry A-19 … A-6 | really dormant before the leave: still flagged |
 | back_13_present_days | 18 days away (the file) ending A-13, logins every working day before, none since | 13 present days without a login: not dormant (declining_usage holds) |
 | back_6_present_days | A-13 … A-6 (an Out of Office event), no login since | 6 present days in the last 14: declining_usage not judged |
-| handed_leads_recent | 12–18 old untouched leads of a departed colleague, assigned 2 and 6 days ago | not neglected yet |
+| handed_leads_recent | 12–18 old untouched leads of a departed colleague of their team, assigned 2 and 6 days ago | not neglected yet |
 | handed_leads_neglected | 16 old leads of the same colleague, assigned 25 days ago, never touched | neglected_leads |
 
 dormant_then_leave and back_13_present_days are planted only in orgs with at least 100 days of
@@ -47,8 +47,9 @@ def plant_leave_and_handovers(b: Any) -> list[dict[str, str]]:
     absences: list[dict[str, str]] = []
     people: dict[str, Any] = {}
 
-    def rep(persona: str, away: tuple[int, int] | None = None, *, p_login: float | None = None, key: str = "") -> Any:
-        person = b._person("rep", persona, managers[len(people) % len(managers)].id)
+    def rep(persona: str, away: tuple[int, int] | None = None, *, p_login: float | None = None, key: str = "",
+            manager: Any = None) -> Any:
+        person = b._person("rep", persona, (manager or managers[len(people) % len(managers)]).id)
         person.away = away
         if p_login is not None:
             person.p_login = p_login
@@ -73,8 +74,10 @@ def plant_leave_and_handovers(b: Any) -> list[dict[str, str]]:
         back_13.active_until = last - 13
     back_6 = rep("back_6_present_days", (last - 13, last - 6), p_login=1.0)
     back_6.active_until = last - 6
-    recent = [rep("handed_leads_recent"), rep("handed_leads_recent", key="handed_leads_recent_2")]
-    neglecting = rep("handed_leads_neglected")
+    # the departed colleague's team gets the leads (its manager hands them over): one calendar
+    recent = [rep("handed_leads_recent", manager=managers[0]),
+              rep("handed_leads_recent", key="handed_leads_recent_2", manager=managers[0])]
+    neglecting = rep("handed_leads_neglected", manager=managers[0])
 
     for person in people.values():
         b._logins(person)

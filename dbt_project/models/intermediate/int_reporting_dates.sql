@@ -9,7 +9,8 @@
 -- The calendar runs from the earliest login or created record (on their people's calendars) to the
 -- as-of date, but never more than `history_days` days back.
 -- LoginHistory's horizon: Salesforce keeps about six months of it. Login-based judgements are made
--- only for dates at least `dormant_days` after the earliest stored LoginTime (`logins_judged_from`).
+-- only for dates at least `dormant_days` after the earliest stored LoginTime, on its user's calendar
+-- (`logins_judged_from`).
 with
 
 logins as (
@@ -36,7 +37,6 @@ login_range as (
 
     select
         max({{ flywheel.utc_date('login_at') }}) as newest_login_utc_date,
-        min({{ flywheel.utc_date('login_at') }}) as earliest_login_utc_date,
         min(login_date) as first_login_date
     from logins
 
@@ -64,7 +64,6 @@ as_of as (
         end as as_of_date_source,
         {% endif %}
         clock.salesforce_clock,
-        login_range.earliest_login_utc_date,
         login_range.first_login_date
     from login_range
     cross join clock
@@ -101,7 +100,8 @@ select
     -- trailing windows that include the as-of date
     {{ flywheel.add_days('as_of_date', 1 - var('window_days')) }} as window_start_date,
     {{ flywheel.add_days('as_of_date', 1 - var('deal_window_days')) }} as deal_window_start_date,
-    -- LoginHistory's horizon: login-based judgements from this date on (none without LoginHistory)
-    earliest_login_utc_date as login_history_starts_on,
-    {{ flywheel.add_days('earliest_login_utc_date', var('dormant_days')) }} as logins_judged_from
+    -- LoginHistory's horizon: login-based judgements from this date on (none without LoginHistory);
+    -- the first date the stored logins cover on anyone's calendar
+    first_login_date as login_history_starts_on,
+    {{ flywheel.add_days('first_login_date', var('dormant_days')) }} as logins_judged_from
 from dates
