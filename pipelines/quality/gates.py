@@ -3,7 +3,7 @@
 Raw tables: the rows the last sync wrote (only the columns the suite reads, a quarter of a million rows
 at a time: a first load can be millions) go through their GX suite (one validation, and one
 Data Docs page, per chunk), plus two checks GX cannot see (rows read twice in
-one sync, timestamps in the future). Marts: every row of the mart (the columns its suite reads)
+one sync, timestamps after both clocks, Flywheel's and Salesforce's). Marts: every row of the mart (the columns its suite reads)
 through its suite, and the cross-table checks in SQL.
 """
 
@@ -35,7 +35,10 @@ def raw_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, sp
     rows = raw_store.rows_written_at(con, spec, wanted, synced_at)
     result = GateResult(table=suite["name"], rows=0)
     future_rows, future_ids, future_example = 0, [], None
-    now = datetime.now(timezone.utc).replace(tzinfo=None) + FUTURE_TOLERANCE
+    # "the future" is after both Flywheel's clock and Salesforce's own when the sync read the object
+    # (its Date header): an org whose clock runs ahead of this machine's is not in the future
+    wall = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = max(wall, state.salesforce_clock if state and state.salesforce_clock else wall) + FUTURE_TOLERANCE
     # a first load can be millions of rows: memory stays that of one chunk
     while not (frame := rows.fetch_df_chunk(CHUNK_VECTORS)).empty:
         part = validate(frame, suite, "Id", docs)

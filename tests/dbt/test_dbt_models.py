@@ -110,7 +110,9 @@ def test_flags_carry_severity_numbers_and_evidence(built):
     assert rows["login_only"][:4] == ("critical", 20.0, 4.0, "logged in on 20 of the last 28 days and recorded nothing")
     assert rows["dormant"][:4] == ("critical", 20.0, 14.0, "no interactive login in the last 20 days (last on 2026-10-26)")
     assert rows["dormant"][4] == AS_OF  # 13 days without a login on the check a week before
-    assert rows["login_only"][4] == date(2026, 7, 12)  # flagged since the first full week
+    # flagged since the first check of LoginHistory's horizon: logins are stored from 2026-07-01, so
+    # judged from 2026-07-15 (dormant_days later), first checked on Sunday 2026-07-19
+    assert rows["login_only"][4] == date(2026, 7, 19)
     assert rows["unlogged_leads"][:3] == ("warn", 0.6, 0.6)  # exactly at the threshold
     assert rows["deal_logged_at_close"][:3] == ("warn", 0.5, 0.5)
     assert rows["neglected_leads"][:3] == ("warn", 5.0, 5.0)
