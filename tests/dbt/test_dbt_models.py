@@ -204,12 +204,22 @@ def test_scorecard_tiers(built):
     assert weeks == [(20, AS_OF)]
 
 
-def test_integration_and_inactive_users_are_listed_separately(built):
+def test_excluded_users_are_listed_separately_with_their_reason(built):
+    """The integration account, the inactive rep, the frozen leaver (who would be dormant, with 5
+    neglected leads) and the service agent working Cases are not measured; the login-only rep, who
+    owns a routed lead, and the new hire, with 7 login days, are."""
     database, _ = built
-    excluded = dict(query(database, "select user_id, exclusion_reason from marts.excluded_users"))
-    assert excluded == {U["integration"]: "integration_user", U["inactive"]: "inactive"}
+    excluded = {u: (reason, detail) for u, reason, detail in query(
+        database, "select user_id, exclusion_reason, exclusion_detail from marts.excluded_users")}
+    assert {u: reason for u, (reason, _) in excluded.items()} == {
+        U["integration"]: "integration_user", U["inactive"]: "inactive", U["frozen"]: "frozen",
+        U["service_agent"]: "not_in_sales_scope"}
+    assert excluded[U["service_agent"]][1] == ("logged in interactively on 98 of the last 180 days with no sales work "
+                                               "(no lead or opportunity owned or created, no task or event on one) and "
+                                               "no measured report")
     daily_users = {u for (u,) in query(database, "select distinct user_id from marts.user_adoption_daily")}
-    assert U["integration"] not in daily_users and U["new_hire"] in daily_users
+    assert not {U["integration"], U["frozen"], U["service_agent"]} & daily_users
+    assert {U["new_hire"], U["login_only"]} <= daily_users
 
 
 def test_unlogged_opportunities_lists_the_deals_behind_the_flags(built):

@@ -3,7 +3,9 @@
 -- converted into. The current owner got the lead at the newest LeadHistory row with Field 'Owner'
 -- whose NewValue is their User Id (Salesforce writes a second row with names for the same change:
 -- it never matches an Id); without such a row (no history tracked, never reassigned) they have
--- held it since it was created.
+-- held it since it was created. A lead is still in an initial status when its status is the org's
+-- default (a LeadStatus with IsDefault, when the org lets LeadStatus be read) or one of
+-- `lead_initial_statuses`.
 with
 
 leads as (
@@ -30,6 +32,13 @@ assignments as (
     from {{ ref('stg_salesforce__lead_history') }}
     where field_name = 'Owner' and new_value is not null
     group by lead_id, new_value
+
+),
+
+-- the org's default lead status (renamed 'New', 'MQL' …), beside lead_initial_statuses
+default_statuses as (
+
+    select distinct lead_status from {{ ref('stg_salesforce__lead_statuses') }} where is_default
 
 ),
 
@@ -62,10 +71,12 @@ trail as (
         -- closed without conversion (a closing status), or converted
         leads.is_converted
             or coalesce(leads.lead_status in {{ flywheel.sql_list(var('lead_closed_statuses')) }}, false) as is_closed,
-        coalesce(leads.lead_status = '{{ var("lead_initial_status") }}', false) as is_initial_status
+        {{ flywheel.one_of('leads.lead_status', var('lead_initial_statuses')) }}
+            or default_statuses.lead_status is not null as is_initial_status
     from leads
     left join activities_on_leads on leads.lead_id = activities_on_leads.lead_id
     left join assignments on leads.lead_id = assignments.lead_id and leads.owner_id = assignments.owner_id
+    left join default_statuses on leads.lead_status = default_statuses.lead_status
 
 )
 

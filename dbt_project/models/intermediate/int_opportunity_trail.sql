@@ -1,7 +1,8 @@
 -- The trail of each opportunity: the lead it was converted from, tasks or events on it or its
 -- account before it was created, its first recorded stage, its stage changes, and how long before
 -- its close date it was created. This is what tells a deal worked in the CRM from a deal typed
--- in at the end.
+-- in at the end. An opportunity is *new business* when its Type is one of `new_business_types`, or
+-- its Type is empty and its account had no won opportunity closed before it was created.
 with
 
 opportunities as (
@@ -43,6 +44,19 @@ activities_by_record as (
 closed_stages as (
 
     select distinct stage_name from opportunities where is_closed
+
+),
+
+-- opportunities whose account already had a won deal, closed before they were created
+after_an_earlier_win as (
+
+    select distinct later.opportunity_id
+    from opportunities as later
+    inner join opportunities as won
+        on won.account_id = later.account_id
+        and won.opportunity_id <> later.opportunity_id
+        and coalesce(won.is_won, false)
+        and won.close_date < {{ flywheel.utc_date('later.created_at') }}
 
 ),
 
@@ -126,7 +140,9 @@ trail as (
         {{ flywheel.utc_date('opportunities.created_at') }} as created_on,
         opportunities.last_modified_at,
         {{ flywheel.utc_date('coalesce(opportunities.last_modified_at, opportunities.created_at)') }} as last_modified_on,
-        coalesce(opportunities.opportunity_type = '{{ var("new_business_type") }}', false) as is_new_business,
+        {{ flywheel.one_of('opportunities.opportunity_type', var('new_business_types')) }}
+            or (coalesce(trim(opportunities.opportunity_type), '') = '' and after_an_earlier_win.opportunity_id is null)
+            as is_new_business,
         converted_from.converted_from_lead_id,
         converted_from.converted_from_lead_id is not null as has_converted_lead,
         coalesce(activity_before_creation.activities_before_creation, 0) as activities_before_creation,
@@ -146,6 +162,7 @@ trail as (
         end as closed_on
     from opportunities
     left join converted_from on opportunities.opportunity_id = converted_from.opportunity_id
+    left join after_an_earlier_win on opportunities.opportunity_id = after_an_earlier_win.opportunity_id
     left join activity_before_creation on opportunities.opportunity_id = activity_before_creation.opportunity_id
     left join stage_summary on opportunities.opportunity_id = stage_summary.opportunity_id
 

@@ -1,7 +1,6 @@
--- Every user, with who is measured and why not. Measured users are active, of UserType 'Standard'
--- and not integration users. An *integration user* has logins but none interactive over the whole
--- history: an API or sync account, excluded and listed separately. A user created less than
--- `onboarding_days` before the as-of date is *new* (measured, but never flagged).
+-- Every user, with who is measured and why not (int_user_scope decides: integration users, frozen
+-- leavers, people outside sales, inactive and non-Standard users are not measured). A user created
+-- less than `onboarding_days` before the as-of date is *new* (measured, but never flagged).
 with
 
 users as (
@@ -19,6 +18,12 @@ logins as (
 reporting_dates as (
 
     select * from {{ ref('int_reporting_dates') }}
+
+),
+
+scope as (
+
+    select * from {{ ref('int_user_scope') }}
 
 ),
 
@@ -49,17 +54,18 @@ classified as (
         users.department,
         users.title,
         users.user_type,
-        coalesce(users.is_active, false) as is_active,
+        scope.is_active,
         users.created_at,
         {{ flywheel.utc_date('users.created_at') }} as created_on,
         coalesce(login_summary.logins, 0) as logins,
         coalesce(login_summary.interactive_logins, 0) as interactive_logins,
         login_summary.first_interactive_login_date,
         login_summary.last_interactive_login_date,
-        coalesce(login_summary.logins, 0) > 0
-            and coalesce(login_summary.interactive_logins, 0) = 0 as is_integration_user,
-        -- a hidden UserType is read as Standard, so hiding the field does not unmeasure everyone
-        coalesce(users.user_type, '{{ var("measured_user_type") }}') = '{{ var("measured_user_type") }}' as is_standard_user,
+        coalesce(scope.exclusion_reason = 'integration_user', false) as is_integration_user,
+        scope.is_standard_user,
+        scope.is_measured,
+        scope.exclusion_reason,
+        scope.exclusion_detail,
         coalesce(
             {{ flywheel.days_between(flywheel.utc_date('users.created_at'), 'reporting_dates.as_of_date') }}
                 < {{ var('onboarding_days') }},
@@ -67,22 +73,9 @@ classified as (
         ) as is_new
     from users
     cross join reporting_dates
+    inner join scope on users.user_id = scope.user_id
     left join login_summary on users.user_id = login_summary.user_id
-
-),
-
-final as (
-
-    select
-        *,
-        is_active and is_standard_user and not is_integration_user as is_measured,
-        case
-            when not is_active then 'inactive'
-            when not is_standard_user then 'not_standard_user'
-            when is_integration_user then 'integration_user'
-        end as exclusion_reason
-    from classified
 
 )
 
-select * from final
+select * from classified
