@@ -44,6 +44,7 @@ class SyncReport:
     rows_stored: int = 0  # the raw table's rows after the sync
     restarts: list[str] = field(default_factory=list)  # why the read started again from its start
     not_in_org: str = ""  # an optional object the org's describe does not list: why that is normal
+    picklists: dict[str, list[str]] = field(default_factory=dict)  # picklist field → the org's active values (describe)
 
     @property
     def records_per_second(self) -> float:
