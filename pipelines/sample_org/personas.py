@@ -70,6 +70,30 @@ team's weakest pillar with its value (and a tolerance where the value depends on
 | steady / 3 no_routine (log in most days, record only on Tuesdays and Thursdays) | culture | about 36 (± 12) |
 
 An absent_leader is `dormant` (never logged in) and so earns nothing.
+
+## Who is measured
+
+Planted last by `who_is_measured.py` (orgs of 10 reps or more; its table says what each plants).
+The ground truth names, per person, the reason `excluded_users` must give (`expected_exclusion`:
+`inactive` for the inactive and departed, `not_standard_user` for the Automated Process user,
+`integration_user` for every integration account, and the reasons planted there), null for the
+measured. An excluded person must hold no flag and no badge.
+
+| persona | expected flags / badges |
+| --- | --- |
+| sso_rep, lightning_login, passwordless, empty_type_upsell | none |
+| sso_login_only, viewing_director, viewing_manager | login_only |
+| new_status_neglecter | neglected_leads (its untouched leads are in the org's default status 'New') |
+| unlogged_new_customer, empty_type_unlogged | unlogged_leads ('New Customer' deals; deals with no Type on new accounts) |
+| trail_keeper_new_customer | badge clean_trail ('New Customer' deals, each after a logged meeting) |
+| dormant_long | dormant (interactive on 10 days of ~180 with Outlook every day: 5.6%, above 5%) |
+| frozen_leaver | excluded: frozen |
+| support_manager, support_agent, analyst, admin, platform_user | excluded: not_in_sales_scope |
+| integration_browser, integration_licence | excluded: integration_user |
+
+The login_only reps (and nobody else) own three web leads each, routed to them on creation by the
+Marketo integration and closed since: people who own leads are in sales scope, as a rep who logs
+in and records nothing still does.
 """
 
 from __future__ import annotations
@@ -89,6 +113,14 @@ EXPECTED_FLAGS: dict[str, tuple[str, ...]] = {
     "handed_leads_neglected": ("neglected_leads",),
     # recognition and CASEI
     "absent_leader": ("dormant",),
+    # who is measured (who_is_measured.py)
+    "sso_login_only": ("login_only",),
+    "viewing_director": ("login_only",),
+    "viewing_manager": ("login_only",),
+    "new_status_neglecter": ("neglected_leads",),
+    "unlogged_new_customer": ("unlogged_leads",),
+    "empty_type_unlogged": ("unlogged_leads",),
+    "dormant_long": ("dormant",),
 }
 
 # Shares of sales reps (managers draw from MANAGER_MIX). Healthy people are most of an org.
@@ -118,6 +150,15 @@ def expected_flags(persona: str) -> list[str]:
     return list(EXPECTED_FLAGS.get(persona, ()))
 
 
+# The exclusion reason of everyone of a role who is never measured; the others' is planted (truth).
+EXCLUDED_ROLES = {"integration": "integration_user", "inactive": "inactive", "system": "not_standard_user"}
+
+
+def expected_exclusion(role: str, truth: dict) -> str | None:
+    """The reason excluded_users must give for a person, None when they are measured."""
+    return EXCLUDED_ROLES.get(role) or truth.get("expected_exclusion")
+
+
 # The reps of the recognition team, and what each must (and must not) hold.
 RECOGNITION_REPS = ["streak_keeper", "streak_broken", "weekly_streaker", "trail_keeper", "near_trail",
                     "pipeline_tender", "near_pipeline", "comeback"]
@@ -132,6 +173,7 @@ CAST_BADGES: dict[str, dict[str, list[str]]] = {
     "comeback": {"expected_badges": ["comeback"]},
     "improver": {"expected_badges": ["most_improved"]},
     "lukewarm": {"unexpected_badges": ["steady_hand", "iron_streak"]},
+    "trail_keeper_new_customer": {"expected_badges": ["clean_trail"]},
 }
 # A team planted for each CASEI pillar to be its weakest: (manager persona, rep personas); the
 # sponsorship team's manager reports to an absent_leader director instead of the VP.
