@@ -187,8 +187,9 @@ def _working_days(b: Any, p: Any, share: float) -> np.ndarray:
 
 
 def _seller_without_other_deals(b: Any, p: Any) -> Any:
-    """A rep working as usual (logins, leads, tasks, events) whose deals are only the planted ones."""
-    p.rates = (p.rates[0], 0.0, p.rates[2], p.rates[3])
+    """A rep working as usual (logins, tasks, events) whose deals are only the planted ones: no
+    leads either, which would convert into deals of their own."""
+    p.rates = (0.0, 0.0, p.rates[2], p.rates[3])
     b._interactive_logins(p, _working_days(b, p, 0.9))
     b._records(p)
     return p
