@@ -74,19 +74,23 @@ def main() -> int:
         build_base(args.base, copy, work)
         before = pairs(copy)
     after = pairs(args.data / "flywheel.duckdb")
-    removed, added = Counter(), Counter()
+    counts: Counter[tuple[str, str, str]] = Counter()  # (case, flags | badges, removed | added)
     print(f"{'persona':<28} {'removed':<44} added")
     for persona in sorted({truth[u] for u, _ in before ^ after}):
         gone = sorted(f for u, f in before - after if truth[u] == persona)
         new = sorted(f for u, f in after - before if truth[u] == persona)
         print(f"{persona:<28} {', '.join(gone) or '-':<44} {', '.join(new) or '-'}")
         case = CASES.get(persona, "the rest of the org")
-        removed[case] += len(gone)
-        added[case] += len(new)
-    print(f"\n{'case':<42} {'removed':>8} {'added':>6}")
-    for case in sorted(set(removed) | set(added)):
-        print(f"{case:<42} {removed[case]:>8} {added[case]:>6}")
-    print(f"{'total':<42} {sum(removed.values()):>8} {sum(added.values()):>6}")
+        for change, names in (("removed", gone), ("added", new)):
+            for name in names:
+                counts[(case, "badges" if name.startswith("badge ") else "flags", change)] += 1
+    cases = sorted({case for case, _, _ in counts} | {"the rest of the org"})
+    print(f"\n{'case':<42} {'flags removed':>13} {'flags added':>11} {'badges removed':>14} {'badges added':>12}")
+    for case in [*cases, "total"]:
+        def n(kind: str, change: str) -> int:
+            return sum(v for (c, k, ch), v in counts.items() if k == kind and ch == change and case in (c, "total"))
+        print(f"{case:<42} {n('flags', 'removed'):>13} {n('flags', 'added'):>11} {n('badges', 'removed'):>14} "
+              f"{n('badges', 'added'):>12}")
     return 0
 
 

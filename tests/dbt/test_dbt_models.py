@@ -259,3 +259,18 @@ def test_login_activity_counts_people_and_integrations(built):
         f"where login_date = '{AS_OF}' and profile_name = 'Integration User'",
     )
     assert (logins, failed, interactive) == (2, 1, 0)
+
+
+def test_a_flag_on_an_excluded_user_fails_the_gate(built):
+    """silent_non_use holds no excluded user; one slipped in (the frozen leaver, dormant) fails its
+    cross-table check with the reason (inserted in a transaction rolled back)."""
+    database, _ = built
+    with duckdb.connect(str(database)) as con:
+        [(check, offending)] = run_cross_checks(con, "silent_non_use")
+        assert check.name == "no_flag_for_the_unmeasured" and offending == []
+        con.begin()
+        con.execute(f"insert into marts.silent_non_use select * replace ('{U['frozen']}' as user_id) "
+                    "from marts.silent_non_use where flag = 'dormant'")
+        [(_, offending)] = run_cross_checks(con, "silent_non_use")
+        con.rollback()
+    assert offending == [(U["frozen"], "dormant held by a user excluded as frozen")]

@@ -47,9 +47,9 @@ def test_materializing_the_extract_assets_twice(org, tmp_path, monkeypatch):
         m = metadata(second, spec)
         assert (m["rows_new"], m["rows_changed"], m["rows_deleted"]) == (0, 0, 0), spec.name
         assert m["api_calls"] == 2, spec.name  # the describe call, and the query call it shared
-    # One Composite call describes every object and the parents of User's relationships; seven
-    # queries need two more (five to a call).
-    assert org.api_usage - usage == 3
+    # One Composite call describes every object and the parents of User's relationships; thirteen
+    # queries need three more (five to a call).
+    assert org.api_usage - usage == 4
 
     with duckdb.connect(str(database)) as con:
         for spec in OBJECTS:
