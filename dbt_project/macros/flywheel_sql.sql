@@ -88,3 +88,16 @@
     {%- endif -%}
     {{ return(numbers) }}
 {%- endmacro %}
+
+{# True when a text expression matches any of a list var's SQL LIKE patterns (case-sensitive);
+   false for an empty list or a null expression. #}
+{% macro matches_any(expression, patterns) -%}
+    coalesce(({%- for pattern in patterns -%}
+        {{ expression }} like {{ flywheel.text_literal(pattern) }}{{ " or " if not loop.last }}
+    {%- else -%} false {%- endfor -%}), false)
+{%- endmacro %}
+
+{# True when an expression equals one of a list var's values; false for an empty list or null. #}
+{% macro one_of(expression, values) -%}
+    {%- if values -%} coalesce({{ expression }} in {{ flywheel.sql_list(values) }}, false) {%- else -%} false {%- endif -%}
+{%- endmacro %}

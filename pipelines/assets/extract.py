@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import dagster as dg
 
+from pipelines.dbt.picklists import picklist_warnings, project_vars
 from pipelines.extract import raw_store
 from pipelines.extract.options import InvalidConfiguration, SyncOptions, parse_start_date, with_extra_fields
 from pipelines.extract.outcomes import SyncFailure, SyncReport
@@ -62,7 +63,9 @@ class ExtractConfig(dg.Config):
 
 
 def report_metadata(report: SyncReport) -> dict[str, object]:
-    """What a person reads in the UI after a sync."""
+    """What a person reads in the UI after a sync, with the rules' vars that name a value the
+    org's picklists lack (held against dbt_project.yml's values)."""
+    warnings = picklist_warnings(report.object_name, report.picklists, project_vars())
     usage = f"{report.api_usage[0]:,} of {report.api_usage[1]:,}" if report.api_usage else "not reported"
     return {
         "rows_read": report.rows_read,
@@ -89,6 +92,7 @@ def report_metadata(report: SyncReport) -> dict[str, object]:
         "columns_no_longer_in_org": ", ".join(report.columns_no_longer_read) or "none",
         "in_org": report.not_in_org or "yes",
         "salesforce_clock": f"{report.salesforce_clock:%Y-%m-%d %H:%M:%S} UTC" if report.salesforce_clock else "not reported",
+        "picklist_warnings": dg.MetadataValue.text("\n".join(warnings) or "none"),
         "soql": dg.MetadataValue.text(report.soql or "none"),
         "dagster/row_count": report.rows_stored,
     }
@@ -113,7 +117,8 @@ SYNC_STATE_KEY = dg.AssetKey(["raw_salesforce", "sync_state"])
             kinds={"salesforce", "duckdb"},
             description=(
                 f"Salesforce `{spec.name}` records, one row per Id (soft-deleted rows kept with "
-                f"IsDeleted), synced incrementally by `{spec.watermark_field}`."
+                f"IsDeleted), " + (f"read whole every run ({spec.read_whole})." if spec.read_whole
+                                   else f"synced incrementally by `{spec.watermark_field}`.")
             ),
         )
         for spec in OBJECTS
@@ -154,8 +159,11 @@ def salesforce_extract(
                 continue
             spec = OBJECTS_BY_NAME[outcome.object_name]
             clock = outcome.salesforce_clock or clock
+            metadata = report_metadata(outcome)
+            if metadata["picklist_warnings"].value != "none":
+                context.log.warning(f"{spec.name}: {metadata['picklist_warnings'].value}")
             yield dg.MaterializeResult(asset_key=asset_key(spec), metadata={
-                **report_metadata(outcome),
+                **metadata,
                 **table_metadata(con, raw_store.SCHEMA, spec.table, count_rows=False),  # rows: the report's
             })
         context.log.info(f"{len(specs) - len(failures)} of {len(specs)} objects synced with "

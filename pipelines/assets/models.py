@@ -9,6 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
 from pipelines.assets.extract import DUCKDB_POOL, REVOPS
 from pipelines.dbt.project import FlywheelDbtCli, dbt_project, dbt_vars
+from pipelines.dbt.run_notes import run_notes
 from pipelines.dbt.vars import checked_vars, declared_vars
 from pipelines.storage.warehouse import DuckDBWarehouse, table_metadata
 
@@ -27,9 +28,10 @@ class FlywheelTranslator(DagsterDbtTranslator):
 
 
 def with_table_metadata(events: list, manifest: Mapping[str, Any], duckdb: DuckDBWarehouse) -> Iterator:
-    """Each model's output with its table name, column schema and row count (dagster-dbt's own
+    """Each model's output with its table name, column schema and row count, and what a few models
+    say about the run (`run_notes`: kinds of login, who is not measured). dagster-dbt's own
     `fetch_row_counts` opens the DuckDB file while dbt still holds it: DuckDB takes one writing
-    process, so the tables are read here once dbt has let go of the file)."""
+    process, so the tables are read here once dbt has let go of the file."""
     with duckdb.get_connection() as con:
         for event in events:
             node = manifest["nodes"].get(event.metadata.get("unique_id", dg.TextMetadataValue("")).value) \
@@ -39,7 +41,7 @@ def with_table_metadata(events: list, manifest: Mapping[str, Any], duckdb: DuckD
                 continue
             extra = table_metadata(con, node["schema"], node["alias"],
                                    count_rows=node["config"]["materialized"] != "view")
-            yield event.with_metadata({**event.metadata, **extra})
+            yield event.with_metadata({**event.metadata, **extra, **run_notes(con, node["name"], node["schema"])})
 
 
 class DbtVarsConfig(dg.Config):

@@ -1,7 +1,10 @@
 """`flywheel check`: can a run proceed against this org? Reads only; writes nothing.
 
 Logs in with the configured auth mode, describes every object the pipeline reads, counts their
-records, and compares what a first load would cost with the org's daily API allowance.
+records, and compares what a first load would cost with the org's daily API allowance. It warns
+(never blocks) about optional objects the org does not let it read and about rule vars naming a
+value the org's picklists lack, and says who logs in but owns no lead or opportunity, per
+profile and role, with the vars that would take them out or keep them in (`scope.py`).
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipelines.cli.scope import ScopeReport, describe_scope, read_scope
+from pipelines.dbt.picklists import picklist_warnings, project_vars
+from pipelines.extract.columns import picklist_values
 from pipelines.extract.options import DEFAULT_BULK_THRESHOLD
 from pipelines.extract.sync import not_in_org
 from pipelines.salesforce.client import MAX_QUERY_SUBREQUESTS, SalesforceApiError, SalesforceClient
@@ -33,6 +39,7 @@ class Preflight:
     counts: dict[str, int] = field(default_factory=dict)
     first_load_calls: int = 0
     api_usage: tuple[int, int] | None = None
+    scope: ScopeReport | None = None  # who logs in but owns nothing (None: User, Lead or Opportunity unreadable)
 
     @property
     def can_run(self) -> bool:
@@ -71,11 +78,13 @@ def preflight(client: SalesforceClient, objects: Sequence[ObjectSpec] = OBJECTS,
     """What stands between this org and a run: pure reads through `client`."""
     report = Preflight()
     readable: list[ObjectSpec] = []
+    dbt_vars = project_vars()
     describes = client.describe_many([s.name for s in objects])
     for spec in objects:
         answer = describes[spec.name]
         if isinstance(answer, SalesforceApiError) and not_in_org(spec, answer):
-            report.warn(f"{spec.name} is not in this org ({spec.optional}): normal; the rules do without it.")
+            report.warn(f"{spec.name} is not in this org, or not readable by this user ({spec.optional}): normal; "
+                        "the rules do without it.")
             continue
         if isinstance(answer, SalesforceApiError):
             report.block(_refused_text(spec, answer))
@@ -90,6 +99,8 @@ def preflight(client: SalesforceClient, objects: Sequence[ObjectSpec] = OBJECTS,
         if missing:
             report.warn(f"{spec.name}: {', '.join(missing)} hidden by field-level security (or absent); "
                         "they are skipped and their columns stay empty. Grant Read on them to fill them.")
+        for warning in picklist_warnings(spec.name, picklist_values(answer), dbt_vars):
+            report.warn(f"{spec.name}: {warning}")
         readable.append(spec)
     counted = client.count_many({s.name: f"SELECT COUNT() FROM {s.name}" for s in readable})
     for spec in readable:
@@ -98,6 +109,9 @@ def preflight(client: SalesforceClient, objects: Sequence[ObjectSpec] = OBJECTS,
             report.block(_refused_text(spec, answer))
         else:
             report.counts[spec.name] = answer
+    names = {spec.name for spec in readable}
+    if {"User", "Lead", "Opportunity"} <= names:
+        report.scope = read_scope(client, dbt_vars, read_profiles="Profile" in names)
     report.first_load_calls = first_load_calls(
         report.counts, page_size=page_size, bulk_threshold=bulk_threshold, objects=len(objects)
     )
@@ -121,6 +135,8 @@ def describe(report: Preflight) -> str:
         used, limit = report.api_usage
         lines.append(f"API usage today: {used:,} of {limit:,} daily requests.")
     lines.append(f"A first load costs about {report.first_load_calls:,} API calls.")
+    if report.scope is not None:
+        lines += describe_scope(report.scope)
     lines += [("BLOCKING: " if f.blocking else "warning: ") + f.text for f in report.findings]
     lines.append("A run can proceed." if report.can_run else "A run cannot proceed: fix the BLOCKING items above.")
     return "\n".join(lines)

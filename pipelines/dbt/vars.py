@@ -19,7 +19,7 @@ def declared_vars(project_file: Path) -> dict[str, Any]:
 
 
 # The vocabulary the contract fixes (pipelines/dbt/vocabulary.py): declared as vars, never set for a run.
-FIXED_VARS = frozenset({"flywheel_flags", "flywheel_tiers"})
+FIXED_VARS = frozenset({"flywheel_flags", "flywheel_tiers", "flywheel_exclusion_reasons"})
 
 
 def checked_vars(requested: Mapping[str, Any], declared: Mapping[str, Any]) -> dict[str, Any]:

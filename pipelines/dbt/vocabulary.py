@@ -1,6 +1,6 @@
 """The product's fixed vocabulary, read from its one home: the `flywheel_flags`, `flywheel_tiers`,
-`flywheel_badges` and `flywheel_pillars` vars of `dbt_project/dbt_project.yml` (which the dbt
-models read too)."""
+`flywheel_badges`, `flywheel_pillars` and `flywheel_exclusion_reasons` vars of
+`dbt_project/dbt_project.yml` (which the dbt models read too)."""
 
 from __future__ import annotations
 
@@ -38,3 +38,8 @@ def badges() -> tuple[str, ...]:
 def pillars() -> tuple[str, ...]:
     """The CASEI pillars of `team_casei`, in the contract's order (which breaks ties for the weakest)."""
     return tuple(_project_vars()["flywheel_pillars"])
+
+
+def exclusion_reasons() -> tuple[str, ...]:
+    """Why a user is not measured (`excluded_users.exclusion_reason`), in the order one is chosen."""
+    return tuple(_project_vars()["flywheel_exclusion_reasons"])

@@ -94,3 +94,12 @@ def plan_columns(
             f"{'these fields' if len(absent_required) > 1 else 'this field'} (field-level security)."
         )
     return columns, missing
+
+
+def picklist_values(describe: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each picklist field's active values, as describe lists them (`picklistValues`): what the
+    org lets Lead.Status or Opportunity.Type hold, which the rules' vars name."""
+    return {
+        f["name"]: [v["value"] for v in f["picklistValues"] if v.get("active", True) and v.get("value") is not None]
+        for f in describe["fields"] if f.get("picklistValues")
+    }

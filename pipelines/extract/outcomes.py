@@ -45,6 +45,7 @@ class SyncReport:
     restarts: list[str] = field(default_factory=list)  # why the read started again from its start
     not_in_org: str = ""  # an optional object the org's describe does not list: why that is normal
     salesforce_clock: datetime | None = None  # Salesforce's clock (its `Date` header) when the read began
+    picklists: dict[str, list[str]] = field(default_factory=dict)  # picklist field → the org's active values (describe)
 
     @property
     def records_per_second(self) -> float:

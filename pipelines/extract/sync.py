@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 import duckdb
 
 from pipelines.extract import raw_store
-from pipelines.extract.columns import Column, MissingRequiredField, plan_columns, relationship_parents
+from pipelines.extract.columns import Column, MissingRequiredField, picklist_values, plan_columns, relationship_parents
 from pipelines.extract.options import SyncOptions, lower_bound
 from pipelines.extract.outcomes import ReadPath, SyncFailure, SyncReport
 from pipelines.extract.pages import MalformedRecord, csv_to_arrow, records_to_arrow
@@ -204,13 +204,14 @@ def _plan(
             )
         state = raw_store.read_state(con, spec.name)
         watermark = state.watermark if state else None
-        incremental = watermark is not None and not options.full_refresh
-        since = lower_bound(watermark, options.overlap, options.full_refresh, options.start)
-        path, reason = choose_path(incremental, None, 0)
+        incremental = watermark is not None and not options.full_refresh and not spec.read_whole
+        since = None if spec.read_whole else lower_bound(watermark, options.overlap, options.full_refresh, options.start)
+        path, reason = (ReadPath.REST, f"read whole every run: {spec.read_whole}") if spec.read_whole \
+            else choose_path(incremental, None, 0)
         report = SyncReport(
             object_name=spec.name, table=raw_store.display_name(spec), soql="",
             full_refresh=options.full_refresh, watermark_before=watermark, missing_fields=missing,
-            path=path, path_reason=reason, api_calls=calls, seconds=seconds,
+            path=path, path_reason=reason, api_calls=calls, seconds=seconds, picklists=picklist_values(describe),
         )
         sync = _Sync(spec, columns, incremental, since, watermark, report,
                      bulk_threshold=options.bulk_threshold if incremental else None)
@@ -221,7 +222,7 @@ def _plan(
 def _choose_paths(client: SalesforceClient, syncs: Sequence[_Sync], options: SyncOptions) -> Iterator[SyncFailure]:
     """A first load or full refresh counts its records (five counts to a call) to choose Bulk
     or REST; an object whose count fails is not synced."""
-    full = [s for s in syncs if not s.incremental]
+    full = [s for s in syncs if not s.incremental and not s.spec.read_whole]  # a whole read is small: REST
     if options.bulk_threshold is None or not full:
         return
     started, calls_before = time.monotonic(), client.calls

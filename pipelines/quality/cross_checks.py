@@ -38,10 +38,19 @@ CROSS_CHECKS: dict[str, list[CrossCheck]] = {
                WHERE coalesce(t.open_flags, 0) != coalesce(l.flags, 0)""",
         )
     ],
+    "silent_non_use": [
+        CrossCheck(
+            "no_flag_for_the_unmeasured",
+            "no flag for a user who is not measured (excluded_users: integration, frozen, outside sales, inactive, not Standard)",
+            """SELECT s.user_id, s.flag || ' held by a user excluded as ' || coalesce(u.exclusion_reason, 'unknown')
+               FROM marts.silent_non_use s JOIN intermediate.int_users u ON u.user_id = s.user_id
+               WHERE NOT u.is_measured""",
+        )
+    ],
     "user_recognition": [
         CrossCheck(
             "no_badge_for_the_unmeasured_or_new",
-            "no badge for an excluded user (integration, inactive, not Standard) or a new hire",
+            "no badge for an excluded user (integration, frozen, outside sales, inactive, not Standard) or a new hire",
             """SELECT r.user_id, r.badge || ' held by ' || CASE WHEN u.is_measured THEN 'a new hire'
                                                                   ELSE coalesce(u.exclusion_reason, 'an excluded user') END
                FROM marts.user_recognition r JOIN intermediate.int_users u ON u.user_id = r.user_id

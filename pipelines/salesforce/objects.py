@@ -26,6 +26,9 @@ class ObjectSpec:
     # Why an org may lack the object (an API version, a feature not turned on): an org whose
     # describe does not list it is normal, said in the run's metadata, never an error.
     optional: str = ""
+    # Why the object is read whole every run instead of since its watermark (an object without
+    # SystemModstamp, small enough to read in one go); empty: incremental.
+    read_whole: str = ""
 
     @property
     def table(self) -> str:
@@ -164,5 +167,48 @@ OBJECTS: tuple[ObjectSpec, ...] = (
         optional="the integration user may lack access to the org's company information",
     ),
 )
+
+# --- who is measured (docs/who-is-measured.md): optional, each needed by one rule only ----------
+WHO_IS_MEASURED: tuple[ObjectSpec, ...] = (
+    ObjectSpec(
+        name="UserLogin",
+        key_prefix="060",
+        # no SystemModstamp (nor CreatedDate): LastModifiedDate orders a read, which is whole
+        watermark_field="LastModifiedDate",
+        fields=("Id", "UserId", "IsFrozen", "IsPasswordLocked", "LastModifiedDate"),
+        required=("Id", "UserId", "IsFrozen", "LastModifiedDate"),
+        optional='reading UserLogin needs "Manage Users"; without it no one is known to be frozen',
+        read_whole="UserLogin has no SystemModstamp; it holds one small row per user",
+    ),
+    ObjectSpec(
+        name="Profile",
+        key_prefix="00e",
+        watermark_field="SystemModstamp",
+        fields=("Id", "Name", "UserType", "UserLicenseId", "PermissionsApiUserOnly", "CreatedById", "CreatedDate",
+                "LastModifiedDate", "SystemModstamp"),
+        required=("Id", "SystemModstamp"),
+        optional="without Profile no profile is known to be API-only, nor any user's licence",
+    ),
+    ObjectSpec(
+        name="UserLicense",
+        key_prefix="100",
+        watermark_field="SystemModstamp",
+        fields=("Id", "Name", "MasterLabel", "LicenseDefinitionKey", "Status", "TotalLicenses", "UsedLicenses",
+                "CreatedDate", "LastModifiedDate", "SystemModstamp"),
+        required=("Id", "Name", "SystemModstamp"),
+        optional="without UserLicense no one is taken out by licence (integration_licenses, non_seller_licenses)",
+    ),
+    ObjectSpec(
+        name="LeadStatus",
+        key_prefix="01J",
+        watermark_field="SystemModstamp",
+        fields=("Id", "ApiName", "MasterLabel", "IsDefault", "IsConverted", "SortOrder", "CreatedById", "CreatedDate",
+                "LastModifiedDate", "SystemModstamp"),
+        required=("Id", "SystemModstamp"),
+        optional="without LeadStatus the initial lead statuses are lead_initial_statuses only",
+    ),
+)
+
+OBJECTS = OBJECTS + WHO_IS_MEASURED
 
 OBJECTS_BY_NAME: dict[str, ObjectSpec] = {o.name: o for o in OBJECTS}

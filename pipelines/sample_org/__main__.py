@@ -30,8 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", type=Path, help="serve these JSON Lines files (one per object) instead")
     serve.add_argument("--ground-truth", type=Path, help="write the generated org's ground truth here")
     serve.add_argument("--absences-file", type=Path, help="write the generated org's absences file (CSV) here")
-    serve.add_argument("--without", default="", metavar="OutOfOffice,LeadHistory",
-                       help="objects the org does not list (as an org without Out of Office or Lead history)")
+    serve.add_argument("--without", default="", metavar="OutOfOffice,LeadHistory,UserLogin",
+                       help="objects the org does not list (as an org without Out of Office or Lead history, or one "
+                            'whose integration user lacks "Manage Users" and cannot read UserLogin)')
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8443)
     serve.add_argument("--api-limit", type=int, default=15000, help="daily API requests the org allows")

@@ -1,12 +1,11 @@
-"""How well the rules find what the sample org planted: precision and recall per flag and per
-badge, and each planted team's weakest CASEI pillar against its truth; and how two builds of the
-marts differ in their per-user results (the same people on another calendar, or read at another
-hour, must be judged the same).
+"""How well the rules find what the sample org planted: precision and recall per flag, per badge
+and per exclusion reason (who is not measured, and why), and each planted team's weakest CASEI
+pillar against its truth.
 
 Reads the marts and the ground truth file the org wrote (never served by the API). Also counts
-the people the contract says must never be flagged (integration users, new hires) who were, and
-the people who must never hold a badge (integration users, new hires, anyone planted with a
-critical flag) who do.
+the people the contract says must never be flagged (excluded users, new hires) who were, and the
+people who must never hold a badge (excluded users, new hires, anyone planted with a critical
+flag) who do.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from pipelines.dbt.vocabulary import badges, flag_severities, flags, pillars
+from pipelines.dbt.vocabulary import badges, exclusion_reasons, flag_severities, flags, pillars
 
 
 @dataclass(frozen=True)
@@ -62,11 +61,16 @@ def _scores(names: tuple[str, ...], expected: set[tuple[str, str]], found: set[t
             for name in names]
 
 
+def _never_judged(t: dict) -> bool:
+    """A person the rules must leave alone: excluded from the measured population, or new."""
+    return bool(t.get("expected_exclusion")) or t["is_new"]
+
+
 def flag_scores(con: duckdb.DuckDBPyConnection, truth: list[dict]) -> tuple[list[Score], list[str]]:
     """Scores per flag, and the wrongly flagged people who must never be flagged."""
     flagged = set(con.execute("SELECT user_id, flag FROM marts.silent_non_use").fetchall())
     expected = {(t["user_id"], f) for t in truth for f in t["expected_flags"]}
-    protected = {t["user_id"]: t["persona"] for t in truth if t["is_integration"] or t["is_new"]}
+    protected = {t["user_id"]: t["persona"] for t in truth if _never_judged(t)}
     wrongly = sorted(f"{protected[u]} {u}: {f}" for u, f in flagged if u in protected)
     return _scores(flags(), expected, flagged), wrongly
 
@@ -79,10 +83,16 @@ def badge_scores(con: duckdb.DuckDBPyConnection, truth: list[dict]) -> tuple[lis
     expected = {(t["user_id"], b) for t in truth for b in t.get("expected_badges") or []}
     decided = expected | {(t["user_id"], b) for t in truth for b in t.get("unexpected_badges") or []}
     critical = {flag for flag, severity in flag_severities().items() if severity == "critical"}
-    protected = {t["user_id"]: t["persona"] for t in truth
-                 if t["is_integration"] or t["is_new"] or critical & set(t["expected_flags"])}
+    protected = {t["user_id"]: t["persona"] for t in truth if _never_judged(t) or critical & set(t["expected_flags"])}
     wrongly = sorted(f"{protected[u]} {u}: {b}" for u, b in held if u in protected)
     return _scores(badges(), expected, held & decided), wrongly
+
+
+def exclusion_scores(con: duckdb.DuckDBPyConnection, truth: list[dict]) -> list[Score]:
+    """Scores per exclusion reason of excluded_users against the planted ones."""
+    found = set(con.execute("SELECT user_id, exclusion_reason FROM marts.excluded_users").fetchall())
+    expected = {(t["user_id"], t["expected_exclusion"]) for t in truth if t.get("expected_exclusion")}
+    return _scores(exclusion_reasons(), expected, found)
 
 
 def pillar_results(con: duckdb.DuckDBPyConnection, truth: list[dict]) -> list[PillarResult]:
@@ -163,3 +173,22 @@ def per_user_differences(con: duckdb.DuckDBPyConnection, left: str, right: str) 
         by_column = {"(row)": counts[0]} | {c: n for c, n in zip(columns, counts[1:])}
         differences[mart] = {c: n for c, n in by_column.items() if n}
     return differences
+def main(argv: list[str] | None = None) -> int:
+    """`python -m pipelines.sample_org.accuracy [data folder]`: the tables of a `flywheel demo` run
+    (its database and the ground truth the sample org wrote beside it; default `data`)."""
+    import sys
+
+    folder = Path((argv if argv is not None else sys.argv[1:] or ["data"])[0])
+    truth = read_ground_truth(folder / "sample_org_ground_truth.jsonl")
+    with duckdb.connect(str(folder / "flywheel.duckdb"), read_only=True) as con:
+        flag_table, wrongly_flagged = flag_scores(con, truth)
+        badge_table, wrongly_badged = badge_scores(con, truth)
+        print(table(flag_table), table(badge_table, "badge"), table(exclusion_scores(con, truth), "exclusion_reason"),
+              pillar_table(pillar_results(con, truth)), sep="\n\n")
+        wrong = [f"never to be flagged: {w}" for w in wrongly_flagged] + [f"never to hold a badge: {w}" for w in wrongly_badged]
+    print("\n".join(wrong) or "\nNo excluded or new person holds a flag or a badge.")
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -42,9 +42,12 @@ from pipelines.sample_org.ids import make_id
 from pipelines.sample_org.leave_and_handovers import plant_leave_and_handovers
 from pipelines.sample_org.personas import (
     CALENDAR_REPS, CAST_BADGES, CASEI_TEAMS, CASEI_TRUTH, MANAGER_MIX, NEW_HIRE_SHARE, NO_MANAGER_PERSONAS,
-    RECOGNITION_REPS, REP_MIX, expected_flags,
+    RECOGNITION_REPS, REP_MIX, expected_exclusion, expected_flags,
 )
-from pipelines.sample_org.schema import OBJECTS
+from pipelines.sample_org.schema import DEFAULT_LEAD_STATUS, LEAD_STATUSES, OBJECTS
+from pipelines.sample_org.who_is_measured import (
+    LICENSES, PROFILES, ROLES, give_login_only_reps_their_routed_leads, plant_who_is_measured,
+)
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
@@ -116,7 +119,8 @@ class _Person:
     zone: str = ORG_TIME_ZONE  # where they work: their TimeZoneSidKey, or the org's when theirs is not valid
     country: str = TEAM_COUNTRIES[0]
     working: np.ndarray | None = None  # their working days: Monday to Friday, less the holidays that cover them
-    truth: dict[str, Any] = field(default_factory=dict)  # recognition and CASEI truth (personas.py)
+    truth: dict[str, Any] = field(default_factory=dict)  # recognition, CASEI and exclusion truth (personas.py)
+    frozen_on: int | None = None  # the day an admin froze the user (UserLogin.IsFrozen), who = who_is_measured.py
     leads: list[tuple[int, str]] = field(default_factory=list)  # (created ms, id) task targets
     opps: list[tuple[int, str, str]] = field(default_factory=list)  # (created ms, id, account id)
 
@@ -199,6 +203,9 @@ class _Builder:
         absences = plant_leave_and_handovers(self)
         self._recognition_cast()
         self._calendar_cast()
+        plant_who_is_measured(self)
+        give_login_only_reps_their_routed_leads(self)
+        self._user_logins()
         if self.c.new_day:
             self._new_day()
         holidays = holidays_file_lines((p.country for p in self.people), self.start, self.c.end_date + dt.timedelta(days=1))
@@ -206,10 +213,16 @@ class _Builder:
 
     def _reference_data(self) -> None:
         created = self.start_ms - 800 * DAY_MS
+        audit = {"CreatedDate": created, "LastModifiedDate": created, "SystemModstamp": created}
+        self.licenses = {
+            name: self.cols.add("UserLicense", {"Name": name, "MasterLabel": name, "LicenseDefinitionKey": key,
+                                                "Status": "Active", "TotalLicenses": 500, "UsedLicenses": 0, **audit})
+            for name, key in LICENSES.items()
+        }
         self.profiles = {
-            name: self.cols.add("Profile", {"Name": name, "UserType": "Standard", "CreatedDate": created,
-                                            "LastModifiedDate": created, "SystemModstamp": created})
-            for name in ["System Administrator", "Standard User", "Sales Manager", "Integration User", "Minimum Access - Salesforce"]
+            name: self.cols.add("Profile", {"Name": name, "UserType": "Standard", "UserLicenseId": self.licenses[license],
+                                            "PermissionsApiUserOnly": api_only, **audit})
+            for name, (license, api_only) in PROFILES.items()
         }
         for record in holiday_records(self.shutdown, created):
             self.cols.add("Holiday", record)
@@ -218,8 +231,18 @@ class _Builder:
                                        "SystemModstamp": created})
         self.roles = {
             name: self.cols.add("UserRole", {"Name": name, "LastModifiedDate": created, "SystemModstamp": created})
-            for name in ["VP Sales", "Sales Manager", "Account Executive", "SDR"]
+            for name in ROLES
         }
+        for order, status in enumerate(LEAD_STATUSES):
+            self.cols.add("LeadStatus", {"ApiName": status, "MasterLabel": status, "IsDefault": status == DEFAULT_LEAD_STATUS,
+                                         "IsConverted": status == "Closed - Converted", "SortOrder": order + 1, **audit})
+
+    def _user_logins(self) -> None:
+        """Every user's UserLogin: frozen from `frozen_on` (set by who_is_measured.py), else never."""
+        for p in self.people:
+            changed = self.ms(p.frozen_on, 9) if p.frozen_on is not None else self.ms(p.created_day, 10)
+            self.cols.add("UserLogin", {"UserId": p.id, "IsFrozen": p.frozen_on is not None, "IsPasswordLocked": False,
+                                        "LastModifiedById": self.people[0].id, "LastModifiedDate": changed})
 
     def _people(self) -> None:
         humans = max(self.c.users, 3)
@@ -245,7 +268,7 @@ class _Builder:
         self._person("system", "system", None, name="Automated Process")
 
     def _person(self, role: str, persona: str, manager_id: str | None, name: str | None = None,
-                zone: str | None = None) -> _Person:
+                zone: str | None = None, profile: str | None = None, user_role: str | None = None) -> _Person:
         n = len(self.people)
         first, last = _FIRST[n % len(_FIRST)], _LAST[(n * 7 + n // len(_FIRST)) % len(_LAST)]
         name = name or f"{first} {last}"
@@ -279,9 +302,10 @@ class _Builder:
         self._place(person, zone)
         self.people.append(person)
         self.by_id[person.id] = person
-        profile = {"vp": "Sales Manager", "manager": "Sales Manager", "integration": "Integration User",
-                   "system": "Minimum Access - Salesforce"}.get(role, "Standard User")
-        user_role = {"vp": "VP Sales", "manager": "Sales Manager", "rep": "Account Executive" if n % 3 else "SDR"}.get(role)
+        profile = profile or {"vp": "Sales Manager", "manager": "Sales Manager", "integration": "Integration User",
+                              "system": "Minimum Access - Salesforce"}.get(role, "Standard User")
+        user_role = user_role or {"vp": "VP Sales", "manager": "Sales Manager",
+                                  "rep": "Account Executive" if n % 3 else "SDR"}.get(role)
         first_name, _, last_name = name.partition(" ")
         created = self.ms(created_day, 10)
         self.cols.add("User", {
@@ -397,7 +421,7 @@ class _Builder:
                 p.truth["current_streak_days"] = len(worked) - int(np.flatnonzero(~worked)[-1]) - 1 if (~worked).any() else len(worked)
             # night owls log in and record late in their evening: the next day in UTC
             night = p.persona in CAST_ZONES
-            self._interactive_logins(p, active, (20.5, 21.0) if night else (7.5, 10.0))
+            self._interactive_logins(p, active, hours=(20.5, 21.0) if night else (7.5, 10.0))
             for day in np.flatnonzero(active).tolist():
                 if p.persona == "lukewarm":
                     self._lead(p, self.ms(day, self.work_hour()), touched=False, status="Working - Contacted")
@@ -481,8 +505,10 @@ class _Builder:
             self.login_chunks.append({name: np.array(values, dtype=np.int64 if name == "LoginTime" else object)
                                       for name, values in rows.items()})
 
-    def _interactive_logins(self, p: _Person, days: np.ndarray, hours: tuple[float, float] = (7.5, 10.0)) -> None:
-        """One browser login on each day of the mask, between `hours` (in the morning)."""
+    def _interactive_logins(self, p: _Person, days: np.ndarray, login_type: str = "Application",
+                            application: str = "Browser", hours: tuple[float, float] = (7.5, 10.0)) -> None:
+        """One login a person makes on each day of the mask (a browser login in the morning unless
+        told otherwise)."""
         chosen = np.flatnonzero(days)
         p.login_days = days  # type: ignore[attr-defined]
         if not len(chosen):
@@ -490,7 +516,7 @@ class _Builder:
         count = len(chosen)
         self.login_chunks.append({
             "LoginTime": self.start_ms + chosen * DAY_MS + (self.rng.uniform(*hours, count) * HOUR_MS).astype(np.int64),
-            "LoginType": np.full(count, "Application", dtype=object), "Application": np.full(count, "Browser", dtype=object),
+            "LoginType": np.full(count, login_type, dtype=object), "Application": np.full(count, application, dtype=object),
             "Status": np.full(count, "Success", dtype=object), "Browser": np.full(count, "Chrome 131", dtype=object),
             "Platform": np.full(count, "Mac OSX", dtype=object), "ApiType": np.full(count, None, dtype=object),
             "UserId": np.full(count, p.id, dtype=object),
@@ -817,6 +843,7 @@ class _Builder:
         rows = [{
             "user_id": p.id, "user_name": p.name, "manager_id": p.manager_id, "persona": p.persona,
             "is_integration": p.role == "integration", "is_new": p.persona == "new_hire",
+            "expected_exclusion": expected_exclusion(p.role, p.truth),
             "expected_flags": expected_flags(p.persona),
             "expected_badges": p.truth.get("expected_badges", []),
             "unexpected_badges": p.truth.get("unexpected_badges", []),
@@ -828,6 +855,8 @@ class _Builder:
         return pa.Table.from_pylist(rows, schema=pa.schema([
             ("user_id", pa.string()), ("user_name", pa.string()), ("manager_id", pa.string()),
             ("persona", pa.string()), ("is_integration", pa.bool_()), ("is_new", pa.bool_()),
+            # who is measured (who_is_measured.py): the reason in excluded_users, null for the measured
+            ("expected_exclusion", pa.string()),
             ("expected_flags", pa.list_(pa.string())),
             # recognition and CASEI (personas.py): badges that must and must not be held, the day
             # streak, and on a planted team's manager the team's weakest pillar and its value

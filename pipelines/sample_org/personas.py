@@ -83,6 +83,30 @@ there (Sydney by default):
 | streak_20_days | logs in and records on every working day of the last 20, not on the one before: in Sydney, each Monday morning is Sunday in UTC | iron_streak (a streak of exactly 20), steady_hand |
 | night_owl_no_zone | no TimeZoneSidKey: works every working evening 20:30–22:00 on the org's zone (New York), after midnight UTC | iron_streak, steady_hand (on UTC dates their Mondays would be empty) |
 | night_owl_bad_zone | the same with a TimeZoneSidKey that is not a zone (`GMT+10 Sydney`) | iron_streak, steady_hand |
+
+## Who is measured
+
+Planted last by `who_is_measured.py` (orgs of 10 reps or more; its table says what each plants).
+The ground truth names, per person, the reason `excluded_users` must give (`expected_exclusion`:
+`inactive` for the inactive and departed, `not_standard_user` for the Automated Process user,
+`integration_user` for every integration account, and the reasons planted there), null for the
+measured. An excluded person must hold no flag and no badge.
+
+| persona | expected flags / badges |
+| --- | --- |
+| sso_rep, lightning_login, passwordless, empty_type_upsell | none |
+| sso_login_only, viewing_director, viewing_manager | login_only |
+| new_status_neglecter | neglected_leads (its untouched leads are in the org's default status 'New') |
+| unlogged_new_customer, empty_type_unlogged | unlogged_leads ('New Customer' deals; deals with no Type on new accounts) |
+| trail_keeper_new_customer | badge clean_trail ('New Customer' deals, each after a logged meeting) |
+| dormant_long | dormant (interactive on 10 days of ~180 with Outlook every day: 5.6%, above 5%) |
+| frozen_leaver | excluded: frozen |
+| support_manager, support_agent, analyst, admin, platform_user | excluded: not_in_sales_scope |
+| integration_browser, integration_licence | excluded: integration_user |
+
+The login_only reps (and nobody else) own three web leads each, routed to them on creation by the
+Marketo integration and closed since: people who own leads are in sales scope, as a rep who logs
+in and records nothing still does.
 """
 
 from __future__ import annotations
@@ -102,6 +126,14 @@ EXPECTED_FLAGS: dict[str, tuple[str, ...]] = {
     "handed_leads_neglected": ("neglected_leads",),
     # recognition and CASEI
     "absent_leader": ("dormant",),
+    # who is measured (who_is_measured.py)
+    "sso_login_only": ("login_only",),
+    "viewing_director": ("login_only",),
+    "viewing_manager": ("login_only",),
+    "new_status_neglecter": ("neglected_leads",),
+    "unlogged_new_customer": ("unlogged_leads",),
+    "empty_type_unlogged": ("unlogged_leads",),
+    "dormant_long": ("dormant",),
 }
 
 # Shares of sales reps (managers draw from MANAGER_MIX). Healthy people are most of an org.
@@ -131,10 +163,19 @@ def expected_flags(persona: str) -> list[str]:
     return list(EXPECTED_FLAGS.get(persona, ()))
 
 
-# The reps of the recognition team, and what each must (and must not) hold.
+# The exclusion reason of everyone of a role who is never measured; the others' is planted (truth).
+EXCLUDED_ROLES = {"integration": "integration_user", "inactive": "inactive", "system": "not_standard_user"}
+
+
+def expected_exclusion(role: str, truth: dict) -> str | None:
+    """The reason excluded_users must give for a person, None when they are measured."""
+    return EXCLUDED_ROLES.get(role) or truth.get("expected_exclusion")
+
+
 # The reps of the calendar team (east of UTC+9 where the org has a zone there): a streak of exactly
 # 20 working days, and two night owls without a valid zone of their own, on the org's.
 CALENDAR_REPS = ["streak_20_days", "night_owl_no_zone", "night_owl_bad_zone"]
+# The reps of the recognition team, and what each must (and must not) hold.
 RECOGNITION_REPS = ["streak_keeper", "streak_broken", "weekly_streaker", "trail_keeper", "near_trail",
                     "pipeline_tender", "near_pipeline", "comeback"]
 CAST_BADGES: dict[str, dict[str, list[str]]] = {
@@ -151,6 +192,7 @@ CAST_BADGES: dict[str, dict[str, list[str]]] = {
     "streak_20_days": {"expected_badges": ["iron_streak", "steady_hand"]},
     "night_owl_no_zone": {"expected_badges": ["iron_streak", "steady_hand"]},
     "night_owl_bad_zone": {"expected_badges": ["iron_streak", "steady_hand"]},
+    "trail_keeper_new_customer": {"expected_badges": ["clean_trail"]},
 }
 # A team planted for each CASEI pillar to be its weakest: (manager persona, rep personas); the
 # sponsorship team's manager reports to an absent_leader director instead of the VP.

@@ -36,6 +36,25 @@ class Field:
     relationship_name: str | None = None  # e.g. "Profile" for ProfileId
     filterable: bool = True
     nillable: bool = True
+    picklist: tuple[str, ...] = ()  # a picklist's values (describe's picklistValues)
+    default: str | None = None  # the picklist value a new record takes
+
+    @property
+    def groupable(self) -> bool:
+        """Whether GROUP BY takes it (Salesforce: not datetimes, long text, numbers with decimals)."""
+        return self.type not in _NOT_GROUPABLE
+
+
+_NOT_GROUPABLE = {"datetime", "textarea", "anyType", "double", "currency", "percent"}
+
+# The org's own picklists. Lead.Status: the org renamed its default status to 'New' (LeadStatus
+# IsDefault), keeping Salesforce's 'Open - Not Contacted' beside it; the generator writes one
+# LeadStatus per value. Opportunity.Type: Salesforce's default values ('New Customer', 'Existing
+# Customer - …') and the org's own 'New Business' / 'Existing Business'.
+LEAD_STATUSES = ("New", "Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted")
+DEFAULT_LEAD_STATUS = "New"
+OPPORTUNITY_TYPES = ("New Customer", "Existing Customer - Upgrade", "Existing Customer - Replacement",
+                     "Existing Customer - Downgrade", "New Business", "Existing Business")
 
 
 @dataclass(frozen=True)
@@ -90,8 +109,27 @@ OBJECTS: dict[str, SObject] = {
         SObject(
             "Profile",
             "00e",
-            (_id(), Field("Name", "string"), Field("UserType", "picklist"))
+            (_id(), Field("Name", "string"), Field("UserType", "picklist"),
+             _ref("UserLicenseId", "UserLicense", "UserLicense"),
+             Field("PermissionsApiUserOnly", "boolean", nillable=False))
             + _audit(deletable=False),
+        ),
+        SObject(
+            # no CreatedById and no IsDeleted, as Salesforce's UserLicense
+            "UserLicense",
+            "100",
+            (_id(), Field("Name", "string"), Field("MasterLabel", "string"), Field("LicenseDefinitionKey", "string"),
+             Field("Status", "picklist"), Field("TotalLicenses", "int"), Field("UsedLicenses", "int"),
+             Field("CreatedDate", "datetime", nillable=False), Field("LastModifiedDate", "datetime", nillable=False),
+             Field("SystemModstamp", "datetime", nillable=False)),
+        ),
+        SObject(
+            # a user's login settings (API 29+): no SystemModstamp, CreatedDate nor IsDeleted
+            "UserLogin",
+            "060",
+            (_id(), _ref("UserId", "User", "User"), Field("IsFrozen", "boolean", nillable=False),
+             Field("IsPasswordLocked", "boolean", nillable=False), _ref("LastModifiedById", "User", "LastModifiedBy"),
+             Field("LastModifiedDate", "datetime", nillable=False)),
         ),
         SObject(
             "UserRole",
@@ -164,7 +202,7 @@ OBJECTS: dict[str, SObject] = {
                 Field("Company", "string"),
                 Field("Email", "email"),
                 Field("Phone", "phone"),
-                Field("Status", "picklist"),
+                Field("Status", "picklist", picklist=LEAD_STATUSES, default=DEFAULT_LEAD_STATUS),
                 Field("LeadSource", "picklist"),
                 Field("IsConverted", "boolean", nillable=False),
                 Field("ConvertedDate", "date"),
@@ -174,6 +212,22 @@ OBJECTS: dict[str, SObject] = {
                 _ref("OwnerId", "User", "Owner"),
                 Field("LastActivityDate", "date"),
             )
+            + _audit(),
+        ),
+        SObject(
+            # the values of Lead.Status (LEAD_STATUSES): no IsDeleted
+            "LeadStatus",
+            "01J",
+            (_id(), Field("ApiName", "string"), Field("MasterLabel", "string"), Field("IsDefault", "boolean", nillable=False),
+             Field("IsConverted", "boolean", nillable=False), Field("SortOrder", "int"))
+            + _audit(deletable=False),
+        ),
+        SObject(
+            # the parent of a service agent's activities (Task.WhatId 500…); not extracted
+            "Case",
+            "500",
+            (_id(), Field("Subject", "string"), Field("Status", "picklist"), Field("Origin", "picklist"),
+             _ref("OwnerId", "User", "Owner"), _ref("AccountId", "Account", "Account"))
             + _audit(),
         ),
         SObject(
@@ -188,7 +242,7 @@ OBJECTS: dict[str, SObject] = {
                 Field("IsWon", "boolean", nillable=False),
                 Field("Amount", "currency"),
                 Field("CloseDate", "date"),
-                Field("Type", "picklist"),
+                Field("Type", "picklist", picklist=OPPORTUNITY_TYPES),
                 Field("LeadSource", "picklist"),
                 Field("ForecastCategory", "picklist"),
                 Field("Probability", "percent"),

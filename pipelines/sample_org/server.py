@@ -395,8 +395,11 @@ class Handler(BaseHTTPRequestHandler):
             "fields": [
                 {
                     "name": f.name, "label": f.name, "type": f.type, "nillable": f.nillable,
-                    "filterable": f.filterable, "referenceTo": [f.reference_to] if f.reference_to else [],
+                    "filterable": f.filterable, "groupable": f.groupable,
+                    "referenceTo": [f.reference_to] if f.reference_to else [],
                     "relationshipName": f.relationship_name, "length": 255 if STRINGY.get(f.type) else 0,
+                    "picklistValues": [{"active": True, "defaultValue": v == f.default, "label": v,
+                                        "validFor": None, "value": v} for v in f.picklist],
                 }
                 for f in sobject.fields
                 if not self.server.state.faults.hidden(sobject.name, f.name)
@@ -424,8 +427,11 @@ class Handler(BaseHTTPRequestHandler):
         cursor, total = state.store.open_query(query, include_deleted, REST_DATETIME)
         if query.is_count:
             return {"totalSize": total, "done": True, "records": []}
+        if query.grouped and total > 2000:  # GROUP BY answers in one batch: no query locator to page on
+            raise ApiError(400, "MALFORMED_QUERY", f"a GROUP BY query answers at most 2,000 rows in one batch, "
+                           f"and this one holds {total:,}: narrow its filter")
         match = re.search(r"batchSize=(\d+)", options)
-        batch = min(max(int(match.group(1)), 200), 2000) if match else 2000
+        batch = 2000 if query.grouped else min(max(int(match.group(1)), 200), 2000) if match else 2000
         locator = "01g" + secrets.token_hex(8)[:15].upper()
         with state.lock:
             state.cursors[locator] = QueryCursor(query, cursor, total, batch)
@@ -483,8 +489,8 @@ class Handler(BaseHTTPRequestHandler):
             except SoqlError as error:
                 raise ApiError(400, "INVALIDJOB", f"{error.error_code}: {error.message}") from None
             refused = not query.sobject.bulk_queryable or state.faults.bulk_refused(query.sobject.name)
-            if refused or query.is_count:
-                what = "Aggregate queries are" if query.is_count else f"Entity type {query.sobject.name} is"
+            if refused or query.is_count or query.grouped:
+                what = "Aggregate queries are" if query.is_count or query.grouped else f"Entity type {query.sobject.name} is"
                 raise ApiError(400, "INVALIDJOB", f"{what} not supported by the Bulk API")
             job = BulkJob("750" + secrets.token_hex(8)[:15].upper(), operation, spec["query"], query)
             with state.lock:
@@ -600,7 +606,8 @@ def rest_records(query: Query, rows: list[tuple], version: str) -> list[dict[str
     offset = 1 + len(relationships)
     records = []
     for row in rows:
-        record: dict[str, Any] = {"attributes": {"type": name, "url": f"/services/data/v{version}/sobjects/{name}/{row[0]}"}}
+        record: dict[str, Any] = {"attributes": {"type": "AggregateResult"}} if query.grouped else {
+            "attributes": {"type": name, "url": f"/services/data/v{version}/sobjects/{name}/{row[0]}"}}
         parent_ids = dict(zip((rel for rel, _ in relationships), row[1:offset]))
         for column, value in zip(query.columns, row[offset:]):
             if column.relationship is None:

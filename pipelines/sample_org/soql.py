@@ -1,8 +1,9 @@
 """SOQL → parameterised DuckDB SQL, for the subset a pipeline sends.
 
-`SELECT fields | COUNT() FROM object [WHERE …] [ORDER BY …] [LIMIT n]` with AND/OR/NOT,
-comparisons, IN, LIKE, and typed literals. What it does not understand is refused with
-Salesforce's error, never answered wrongly.
+`SELECT fields | COUNT() FROM object [WHERE …] [GROUP BY fields] [ORDER BY …] [LIMIT n]` with
+AND/OR/NOT, comparisons, IN, LIKE, and typed literals; GROUP BY groups the selected fields of the
+object itself (no aggregate functions), each one groupable, and answers AggregateResult records
+in one batch. What it does not understand is refused with Salesforce's error, never answered wrongly.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ _TOKEN = re.compile(
 )
 _KEYWORDS = {
     "select", "from", "where", "and", "or", "not", "order", "by", "asc", "desc", "nulls", "first",
-    "last", "limit", "in", "like", "count", "true", "false", "null",
+    "last", "limit", "in", "like", "count", "true", "false", "null", "group",
 }
-_UNSUPPORTED = {"group", "having", "offset", "typeof", "with", "fields", "for", "using", "rollup", "cube"}
+_UNSUPPORTED = {"having", "offset", "typeof", "with", "fields", "for", "using", "rollup", "cube"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Query:
     limit: int | None = None
     params: list[Any] = field(default_factory=list)
     joins: dict[str, Field] = field(default_factory=dict)  # relationship name → reference field
+    grouped: bool = False  # GROUP BY the selected fields: one AggregateResult per distinct value
 
 
 class _Parser:
@@ -150,6 +152,9 @@ def parse(soql: str) -> Query:
     query.columns = [_column(query, name) for name in names]
     if p.keyword("where"):
         query.where_sql = _or(p, query)
+    if p.keyword("group"):
+        p.expect_keyword("by")
+        _group_by(p, query)
     if p.keyword("order"):
         p.expect_keyword("by")
         query.order_sql = _order(p, query)
@@ -161,6 +166,28 @@ def parse(soql: str) -> Query:
     if p.peek() is not None:
         _refuse(p.peek())
     return query
+
+
+def _group_by(p: _Parser, query: Query) -> None:
+    """GROUP BY: exactly the selected fields, of the object itself, each groupable."""
+    grouped = []
+    while True:
+        token = p.take()
+        if token.kind != "name":
+            _refuse(token)
+        column = _column(query, token.text)
+        if column.relationship is not None:
+            raise SoqlError("MALFORMED_QUERY", "GROUP BY a parent's field is not supported here")
+        if not column.field.groupable:
+            raise SoqlError("MALFORMED_QUERY", f"field '{column.field.name}' can not be grouped in a query call")
+        grouped.append(column.field.name)
+        if not (p.peek() and p.peek().text == ","):
+            break
+        p.take()
+    if query.is_count or sorted(grouped) != sorted(c.field.name for c in query.columns if c.relationship is None) \
+            or any(c.relationship is not None for c in query.columns):
+        raise SoqlError("MALFORMED_QUERY", "field must be grouped or aggregated: select exactly the GROUP BY fields")
+    query.grouped = True
 
 
 def _refuse(token: Token) -> None:

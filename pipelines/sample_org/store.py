@@ -126,12 +126,15 @@ class OrgStore:
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         source = f"FROM {_q(sobject.name)} AS t{joins}{where}"
         limit = f" LIMIT {query.limit}" if query.limit is not None else ""
+        if query.grouped:  # one row per group: (no Id, the grouped values)
+            grouped = ", ".join(sql_ref(c) for c in query.columns)
+            source = f"FROM (SELECT DISTINCT {grouped} {source}) AS t"
         with self._lock:
             cur = self._con.cursor()
             (total,) = cur.execute(f"SELECT count(*) FROM (SELECT 1 {source}{limit})", query.params).fetchone()
             if query.is_count:
                 return cur, total
-            selected = ['t."Id"'] + [f'"j_{rel}"."Id"' for rel in query.joins]
+            selected = ["NULL" if query.grouped else 't."Id"'] + [f'"j_{rel}"."Id"' for rel in query.joins]
             for column in query.columns:
                 ref = sql_ref(column)
                 if column.field.type == "datetime":
@@ -139,7 +142,8 @@ class OrgStore:
                 elif column.field.type == "date":
                     ref = f"strftime({ref}, '%Y-%m-%d')"
                 selected.append(ref)
-            order = f" ORDER BY {query.order_sql}" if query.order_sql else ' ORDER BY t."Id"'
+            default_order = ", ".join(sql_ref(c) for c in query.columns) if query.grouped else 't."Id"'
+            order = f" ORDER BY {query.order_sql or default_order}"
             cur.execute(f"SELECT {', '.join(selected)} {source}{order}{limit}", query.params)
         return cur, total
 

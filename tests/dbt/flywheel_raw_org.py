@@ -1,5 +1,6 @@
 """A small hand-made org in `raw_salesforce.*`: one user planted per flag, plus a healthy user,
-their manager, an integration user, a new hire and an inactive user.
+their manager, an integration user, a new hire, an inactive user, a frozen leaver and a
+service agent working Cases.
 
 The as-of date is 2026-11-15 (the newest login). Thresholds are met *exactly* where the contract
 says "at least" (60% unlogged, 50% logged at close, 5 neglected leads = 50%, 3 stale = 50%).
@@ -46,6 +47,8 @@ U = {
     "inactive": "005000000000INA",
     "back_from_leave": "005000000000BFL",
     "away_today": "005000000000AWY",
+    "frozen": "005000000000FRZ",
+    "service_agent": "005000000000SRV",
 }
 
 # An HR export of leave: the healthy rep's summer holiday, three weeks away for the rep just back
@@ -99,6 +102,11 @@ class Org:
             "CreatedById": U["manager"], "CreatedDate": _at(created, 8),
             "LastModifiedDate": _at(created, 8), "SystemModstamp": _at(created, 8),
         })
+
+    def frozen(self, key, at):
+        """An admin froze the user (UserLogin.IsFrozen): still active, cannot log in."""
+        self.rows["UserLogin"].append({"Id": self.new_id("060"), "UserId": U[key], "IsFrozen": True,
+                                       "IsPasswordLocked": False, "LastModifiedDate": at})
 
     def login(self, key, at, *, login_type="Application", application="Browser", status="Success"):
         self.rows["LoginHistory"].append({
@@ -205,7 +213,7 @@ def build_org() -> Org:
     org = Org()
     reps = ["healthy", "dormant", "login_only", "unlogged_leads", "deal_logged_at_close",
             "neglected_leads", "stale_pipeline", "declining_usage", "batch_entry", "new_hire",
-            "back_from_leave", "away_today"]
+            "back_from_leave", "away_today", "frozen"]
     org.user("manager", "Mia Manager", role="Sales Manager")
     for key in reps:
         # the login-only rep has no ManagerId (like the manager at the top): flagged, in no manager's team
@@ -213,6 +221,7 @@ def build_org() -> Org:
                  created=date(2026, 11, 5) if key == "new_hire" else date(2026, 6, 1))
     org.user("integration", "Sync Integration", profile="Integration User", role=None)
     org.user("inactive", "Gone Rep", manager="manager", active=False)
+    org.user("service_agent", "Sam Service", profile="Custom: Support Profile", role="Support Agent")
 
     org.work("manager", START, AS_OF)
 
@@ -244,9 +253,12 @@ def build_org() -> Org:
     # an Out of Office entry switched off marks no absence: still dormant
     org.out_of_office_entry("dormant", _at(date(2026, 10, 27), 0), _at(date(2026, 11, 20), 17), enabled=False)
 
-    # login_only: logs in every weekday and records nothing (a task it deleted does not count).
+    # login_only: logs in every weekday and records nothing (a task it deleted does not count); it
+    # owns a web lead the manager routed to it in the summer, closed since: in sales scope.
     org.work("login_only", START, AS_OF, record=False)
     org.task("login_only", _at(date(2026, 11, 3), 10), deleted=True)
+    org.lead("manager", _at(date(2026, 7, 2), 9), status="Closed - Not Converted")
+    org.rows["Lead"][-1]["OwnerId"] = U["login_only"]
 
     # unlogged_leads: 5 new-business deals in the deal window, 3 with no lead and no earlier
     # activity (60%, exactly the threshold), 2 converted from leads.
@@ -325,8 +337,23 @@ def build_org() -> Org:
     # and an Out of Office entry that overlaps it and runs on to 2026-11-24: one span, two sources
     org.out_of_office_entry("away_today", _at(date(2026, 11, 18), 0), _at(date(2026, 11, 24), 17))
 
-    # new_hire: created 10 days before as-of, logs in every day, records nothing yet: no flag.
-    org.work("new_hire", date(2026, 11, 5), AS_OF, record=False, weekdays_only=False)
+    # new_hire: created 10 days before as-of, logs in every weekday (7 days: too few for the data
+    # rule on sales scope), records nothing yet: measured, no flag.
+    org.work("new_hire", date(2026, 11, 5), AS_OF, record=False)
+
+    # frozen: worked like the healthy rep until 2026-10-16, then an admin froze them (still active):
+    # no login since, which would make them dormant, with their open leads untouched. Not measured.
+    org.work("frozen", START, date(2026, 10, 16))
+    for i in range(5):
+        org.lead("frozen", _at(date(2026, 10, 1), 9, i))
+    org.frozen("frozen", _at(date(2026, 10, 19), 8))
+
+    # service_agent: a full licence, logs in every weekday and works Cases (a call logged on a Case
+    # each day, the Case's contact as WhoId): no sales work in 180 days, so not measured.
+    for d in _days(START, AS_OF):
+        if d.weekday() < 5:
+            org.login("service_agent", _at(d, 9))
+            org.task("service_agent", _at(d, 11), who="003000000000CON", what="500000000000CAS")
     # the last login of the org, which fixes the as-of date
     org.login("manager", _at(AS_OF, 18))
     return org

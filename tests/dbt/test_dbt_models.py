@@ -206,12 +206,22 @@ def test_scorecard_tiers(built):
     assert weeks == [(20, AS_OF)]
 
 
-def test_integration_and_inactive_users_are_listed_separately(built):
+def test_excluded_users_are_listed_separately_with_their_reason(built):
+    """The integration account, the inactive rep, the frozen leaver (who would be dormant, with 5
+    neglected leads) and the service agent working Cases are not measured; the login-only rep, who
+    owns a routed lead, and the new hire, with 7 login days, are."""
     database, _ = built
-    excluded = dict(query(database, "select user_id, exclusion_reason from marts.excluded_users"))
-    assert excluded == {U["integration"]: "integration_user", U["inactive"]: "inactive"}
+    excluded = {u: (reason, detail) for u, reason, detail in query(
+        database, "select user_id, exclusion_reason, exclusion_detail from marts.excluded_users")}
+    assert {u: reason for u, (reason, _) in excluded.items()} == {
+        U["integration"]: "integration_user", U["inactive"]: "inactive", U["frozen"]: "frozen",
+        U["service_agent"]: "not_in_sales_scope"}
+    assert excluded[U["service_agent"]][1] == ("logged in interactively on 98 of the last 180 days with no sales work "
+                                               "(no lead or opportunity owned or created, no task or event on one) and "
+                                               "no measured report")
     daily_users = {u for (u,) in query(database, "select distinct user_id from marts.user_adoption_daily")}
-    assert U["integration"] not in daily_users and U["new_hire"] in daily_users
+    assert not {U["integration"], U["frozen"], U["service_agent"]} & daily_users
+    assert {U["new_hire"], U["login_only"]} <= daily_users
 
 
 def test_unlogged_opportunities_lists_the_deals_behind_the_flags(built):
@@ -251,3 +261,18 @@ def test_login_activity_counts_people_and_integrations(built):
         f"where login_date = '{AS_OF}' and profile_name = 'Integration User'",
     )
     assert (logins, failed, interactive) == (2, 1, 0)
+
+
+def test_a_flag_on_an_excluded_user_fails_the_gate(built):
+    """silent_non_use holds no excluded user; one slipped in (the frozen leaver, dormant) fails its
+    cross-table check with the reason (inserted in a transaction rolled back)."""
+    database, _ = built
+    with duckdb.connect(str(database)) as con:
+        [(check, offending)] = run_cross_checks(con, "silent_non_use")
+        assert check.name == "no_flag_for_the_unmeasured" and offending == []
+        con.begin()
+        con.execute(f"insert into marts.silent_non_use select * replace ('{U['frozen']}' as user_id) "
+                    "from marts.silent_non_use where flag = 'dormant'")
+        [(_, offending)] = run_cross_checks(con, "silent_non_use")
+        con.rollback()
+    assert offending == [(U["frozen"], "dormant held by a user excluded as frozen")]

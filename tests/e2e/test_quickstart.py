@@ -11,8 +11,10 @@ import duckdb
 import pytest
 
 from pipelines.salesforce.objects import OBJECTS
+from pipelines.dbt.vocabulary import exclusion_reasons
 from pipelines.sample_org.accuracy import (
-    badge_scores, flag_scores, pillar_results, pillar_table, read_ground_truth, recognition_failures, table,
+    badge_scores, exclusion_scores, flag_scores, pillar_results, pillar_table, read_ground_truth, recognition_failures,
+    table,
 )
 from pipelines.sample_org.generator import GeneratorConfig, generate_org
 
@@ -31,11 +33,11 @@ def quickstart(tmp_path_factory):
     return cwd, runs
 
 
-def latest_metadata(home: Path, object_table: str) -> dict:
+def latest_metadata(home: Path, object_table: str, schema: str = "raw_salesforce") -> dict:
     os.environ["DAGSTER_HOME"] = str(home)
     try:
         with dg.DagsterInstance.get() as instance:
-            event = instance.get_latest_materialization_event(dg.AssetKey(["raw_salesforce", object_table]))
+            event = instance.get_latest_materialization_event(dg.AssetKey([schema, object_table]))
             return {k: v.value for k, v in event.asset_materialization.metadata.items()}
     finally:
         del os.environ["DAGSTER_HOME"]
@@ -70,8 +72,9 @@ def test_second_run_reads_nothing_new(quickstart):
 
 
 def test_flags_find_what_the_sample_org_planted(quickstart):
-    """Issue 22's bar (issue 12's was 0.95): precision and recall 1.0 for every flag, people on leave,
-    reps handed old leads and teams in every zone included; protected people never flagged."""
+    """Issues 22's and 23's bar (issue 12's was 0.95): precision and recall 1.0 for every flag,
+    people on leave, reps handed old leads, teams in every zone, people who sign in by SSO and the
+    org's own picklists included; no excluded or new person flagged."""
     cwd, _ = quickstart
     data = cwd / "data"
     with duckdb.connect(str(data / "flywheel.duckdb"), read_only=True) as con:
@@ -79,8 +82,29 @@ def test_flags_find_what_the_sample_org_planted(quickstart):
     print(table(scores))
     for score in scores:
         assert score.expected > 0, f"the default org plants no {score.name}"
-        assert score.precision == 1.0 and score.recall == 1.0, table(scores)
+        assert score.precision == score.recall == 1.0, table(scores)
     assert wrongly_flagged == []
+
+
+def test_excluded_users_show_every_reason_and_the_run_says_so(quickstart):
+    """From a fresh demo, excluded_users holds every reason, each exactly the people planted with it;
+    the models' metadata counts them by reason and says how each kind of login was counted."""
+    cwd, _ = quickstart
+    data = cwd / "data"
+    truth = read_ground_truth(data / "sample_org_ground_truth.jsonl")
+    with duckdb.connect(str(data / "flywheel.duckdb"), read_only=True) as con:
+        scores = exclusion_scores(con, truth)
+        counts = dict(con.execute("SELECT exclusion_reason, count(*) FROM marts.excluded_users GROUP BY 1").fetchall())
+    print(table(scores, "exclusion_reason"))
+    assert [s.name for s in scores] == list(exclusion_reasons())
+    for score in scores:
+        assert score.expected > 0 and score.precision == score.recall == 1.0, table(scores, "exclusion_reason")
+    excluded = latest_metadata(cwd / "dagster_home", "excluded_users", "marts")
+    assert {reason: excluded[f"excluded_{reason}"] for reason in exclusion_reasons()} == counts
+    logins = latest_metadata(cwd / "dagster_home", "int_logins", "intermediate")["login_kinds"]
+    assert "| Third Party SSO | Browser | a person (interactive) |" in logins
+    assert "| Remote Access 2.0 | Salesforce for Outlook | not a person: mobile_login_type from an app outside mobile_app_patterns |" in logins
+    assert "| Other Apex API | N/A | not a person: LoginType in non_interactive_login_types |" in logins
 
 
 def test_the_demo_uses_the_sample_orgs_absences_and_holidays_files(quickstart):

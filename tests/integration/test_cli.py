@@ -79,7 +79,7 @@ def test_check_passes_on_a_whole_org_and_writes_nothing(runner, org_env, tmp_pat
     assert "API usage today:" in result.output and "A first load costs about" in result.output
     assert "LoginHistory" in result.output
     assert list(tmp_path.iterdir()) == []
-    assert org_env.api_usage - before <= 5  # describe in one call, counts five to a call
+    assert org_env.api_usage - before <= 5  # describe in one call, counts five to a call, who logs in in one
 
 
 def test_check_names_a_field_hidden_by_field_level_security(runner, org_env):
@@ -129,3 +129,38 @@ def test_check_does_not_block_on_an_org_without_out_of_office_or_lead_history(ru
     assert result.exit_code == 0, result.output
     assert "A run can proceed." in result.output
     assert "OutOfOffice is not in this org" in result.output and "LeadHistory is not in this org" in result.output
+
+
+def test_check_says_who_logs_in_and_owns_nothing_and_which_vars_take_them_out(runner, org_env):
+    """The sample org's support team, analyst, admin and Platform users log in and own no lead or
+    opportunity: each profile and role is named with the vars that decide them."""
+    result = runner.invoke(cli.cli, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "Who is measured: active users who logged in since" in result.output
+    assert ("  Custom: Support Profile / Support Agent [Salesforce]: 3 of 3 active — the data rule leaves out those who "
+            'also log no sales activity in 180 days; to take them all out set non_seller_profiles: ["Custom: Support '
+            'Profile"] (or non_seller_roles: ["Support Agent"]), to keep them all in seller_profiles: ["Custom: Support '
+            'Profile"] (or seller_roles: ["Support Agent"]).') in result.output
+    assert ("Standard Platform User / Operations [Salesforce Platform]: 2 of 2 active — already out: their licence "
+            "Salesforce Platform is in non_seller_licenses.") in result.output
+    assert "Custom: Support Profile / Support Manager [Salesforce]: 1 of 1 active" in result.output
+
+
+def test_check_warns_of_a_var_the_org_picklist_lacks(runner, org_env, monkeypatch):
+    from pipelines.cli import check
+
+    vars_ = {**check.project_vars(), "lead_initial_statuses": ["Open - Not Contacted", "MQL"]}
+    monkeypatch.setattr(check, "project_vars", lambda: vars_)
+    result = runner.invoke(cli.cli, ["check"])
+    assert result.exit_code == 0, result.output  # a warning, never a block
+    assert "warning: Lead: lead_initial_statuses names 'MQL', which the org's Lead.Status picklist does not hold" in result.output
+    assert "new_business_types" not in result.output  # 'New Customer' and 'New Business' are both in the org's Type picklist
+
+
+def test_check_does_not_block_on_an_org_without_user_login(runner, org_env):
+    """An integration user without "Manage Users" cannot read UserLogin: the frozen rule does without."""
+    org_env.faults.refuse_object("UserLogin")
+    result = runner.invoke(cli.cli, ["check"])
+    assert result.exit_code == 0, result.output
+    assert ('warning: UserLogin is not in this org, or not readable by this user (reading UserLogin needs "Manage '
+            'Users"; without it no one is known to be frozen): normal') in result.output

@@ -31,3 +31,33 @@ def test_a_run_on_an_org_without_out_of_office_or_lead_history_publishes_and_say
     # without owner history a lead's age counts from its creation: old leads handed over two days
     # ago look neglected, as the contract says they must without LeadHistory
     assert ("handed_leads_recent", "neglected_leads") in flagged
+
+
+def test_a_run_on_an_org_without_the_objects_that_decide_who_is_measured_does_without_them(org, tmp_path, monkeypatch):
+    """An integration user without "Manage Users" cannot read UserLogin, and an org may keep Profile,
+    UserLicense and LeadStatus from it: each rule that needs one does without (nobody is known to be
+    frozen or on a Platform licence, the initial lead statuses are lead_initial_statuses alone), the
+    run publishes and says which objects it could not read."""
+    missing = ("UserLogin", "Profile", "UserLicense", "LeadStatus")
+    for name in missing:
+        org.faults.refuse_object(name)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
+    result = run_pipeline(org, tmp_path / "flywheel.duckdb", tmp_path / "exports")
+    assert result.success
+    for name in missing:
+        table = {"UserLogin": "user_login", "Profile": "profile", "UserLicense": "user_license", "LeadStatus": "lead_status"}[name]
+        [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["raw_salesforce", table])]
+        assert "the org's describe does not list" in event.step_materialization_data.materialization.metadata["in_org"].value
+    persona = {t["user_id"]: t["persona"] for t in org.generated.ground_truth.to_pylist()}
+    with duckdb.connect(str(tmp_path / "flywheel.duckdb"), read_only=True) as con:
+        reasons = con.execute("SELECT user_id, exclusion_reason FROM marts.excluded_users").fetchall()
+        excluded = {persona[u]: r for u, r in reasons}
+        flagged = {(persona[u], f) for u, f in con.execute("SELECT user_id, flag FROM marts.silent_non_use").fetchall()}
+    assert "frozen_leaver" not in excluded and ("frozen_leaver", "dormant") in flagged  # what UserLogin would have said
+    assert "frozen" not in excluded.values()
+    # the Platform user who logs tasks is measured without the licence; the one who records nothing is
+    # still out, by the data rule; the integration accounts are found by their logins alone
+    assert [r for u, r in reasons if persona[u] == "platform_user"] == ["not_in_sales_scope"]
+    assert excluded["support_agent"] == "not_in_sales_scope"
+    assert excluded["integration_browser"] == excluded["integration_licence"] == "integration_user"
+    assert ("new_status_neglecter", "neglected_leads") not in flagged  # its leads sit in the org's renamed default

@@ -44,12 +44,13 @@ def test_tables_follow_the_schema_and_ids_are_valid(org):
     [("LoginHistory", "UserId", "User"), ("Lead", "OwnerId", "User"), ("Opportunity", "OwnerId", "User"),
      ("Task", "CreatedById", "User"), ("User", "ManagerId", "User"), ("User", "ProfileId", "Profile"),
      ("Lead", "ConvertedOpportunityId", "Opportunity"), ("OpportunityHistory", "OpportunityId", "Opportunity"),
-     ("Opportunity", "AccountId", "Account"), ("Task", "WhatId", None)],
+     ("Opportunity", "AccountId", "Account"), ("Task", "WhatId", None), ("Profile", "UserLicenseId", "UserLicense"),
+     ("UserLogin", "UserId", "User")],
 )
 def test_references_point_at_records_that_exist(org, child, field, parent):
     values = {v for v in org.tables[child].column(field).to_pylist() if v}
-    if parent is None:  # polymorphic: an opportunity or an account
-        parent_ids = set(org.tables["Opportunity"].column("Id").to_pylist()) | set(org.tables["Account"].column("Id").to_pylist())
+    if parent is None:  # polymorphic: an opportunity, an account or a case
+        parent_ids = {i for name in ("Opportunity", "Account", "Case") for i in org.tables[name].column("Id").to_pylist()}
     else:
         parent_ids = set(org.tables[parent].column("Id").to_pylist())
     assert values and values <= parent_ids
@@ -235,3 +236,31 @@ def test_teams_work_local_hours_in_several_zones_and_serve_their_calendar(org):
     names = set(org.tables["Holiday"].column("Name").to_pylist())
     assert {"Company shutdown", "Christmas Day", "Founders' Day"} <= names
     assert org.holidays and all(line["country"] for line in org.holidays)
+
+
+def test_who_is_measured_is_planted_with_its_truth(org):
+    """Every exclusion reason is planted; the frozen leavers are frozen in UserLogin and log in no
+    more; the support team's tasks sit on Cases that exist; the Platform users carry the Platform
+    licence; each login-only rep owns the leads routed to it."""
+    truth = org.ground_truth.to_pylist()
+    reasons = {t["expected_exclusion"] for t in truth} - {None}
+    assert reasons == {"inactive", "not_standard_user", "integration_user", "frozen", "not_in_sales_scope"}
+    persona = {t["user_id"]: t["persona"] for t in truth}
+    t = org.tables
+    frozen = {u for u, f in zip(t["UserLogin"].column("UserId").to_pylist(), t["UserLogin"].column("IsFrozen").to_pylist()) if f}
+    assert {persona[u] for u in frozen} == {"frozen_leaver"} and len(frozen) == 2
+    assert set(t["UserLogin"].column("UserId").to_pylist()) == set(t["User"].column("Id").to_pylist())
+    cases = set(t["Case"].column("Id").to_pylist())
+    agents = {u for u, p in persona.items() if p in ("support_agent", "support_manager")}
+    what = [w for w, c in zip(t["Task"].column("WhatId").to_pylist(), t["Task"].column("CreatedById").to_pylist()) if c in agents]
+    assert what and all(w in cases for w in what)
+    licence = dict(zip(t["UserLicense"].column("Id").to_pylist(), t["UserLicense"].column("Name").to_pylist()))
+    profile_licence = {p: licence[l] for p, l in zip(t["Profile"].column("Id").to_pylist(), t["Profile"].column("UserLicenseId").to_pylist())}
+    platform = [profile_licence[p] for u, p in zip(t["User"].column("Id").to_pylist(), t["User"].column("ProfileId").to_pylist())
+                if persona[u] == "platform_user"]
+    assert platform == ["Salesforce Platform"] * 2
+    integrations = {r["user_id"] for r in truth if r["is_integration"]}
+    routed = [o for o, c in zip(t["Lead"].column("OwnerId").to_pylist(), t["Lead"].column("CreatedById").to_pylist())
+              if c in integrations and o not in integrations]
+    assert {persona[o] for o in routed} == {"login_only", "sso_login_only"}
+    assert all(routed.count(o) == 3 for o in routed)

@@ -10,7 +10,8 @@ NOW = dt.datetime(2026, 11, 24, 12)
 def test_rules_come_from_the_dbt_sources():
     rules = source_freshness(Path(dbt_project.manifest_path))
     assert set(rules) == {"user", "login_history", "lead", "opportunity", "task", "event", "opportunity_history",
-                          "out_of_office", "lead_history", "holiday", "organization"}  # not the sync state itself
+                          "out_of_office", "lead_history", "holiday", "organization", "user_login", "profile",
+                          "user_license", "lead_status"}  # not the sync state itself
     assert rules["lead"].loaded_at_field == "_flywheel_synced_at"
     assert (rules["lead"].warn_after, rules["lead"].error_after) == (dt.timedelta(days=2), dt.timedelta(days=7))
 

@@ -1,6 +1,7 @@
 """Each shared vocabulary has one home, and every copy that cannot derive from it is held to it:
-the flags, tiers, badges and CASEI pillars (the `flywheel_flags` / `flywheel_tiers` /
-`flywheel_badges` / `flywheel_pillars` vars of dbt_project.yml), the marts
+the flags, tiers, badges, CASEI pillars and exclusion reasons (the `flywheel_flags` /
+`flywheel_tiers` / `flywheel_badges` / `flywheel_pillars` / `flywheel_exclusion_reasons` vars of
+dbt_project.yml), the marts
 (the models in `models/marts/`, read from the manifest) and the objects (`OBJECTS`)."""
 
 import json
@@ -14,7 +15,7 @@ from pipelines.report.figures import BADGE_COLORS, BADGE_LABELS, PILLAR_COLORS, 
 from pipelines.report.render import FLAG_LABELS
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.sample_org.personas import EXPECTED_FLAGS
-from pipelines.dbt.vocabulary import badges, flag_severities, flags, pillars, tiers
+from pipelines.dbt.vocabulary import badges, exclusion_reasons, flag_severities, flags, pillars, tiers
 
 SEVERITIES = {"info", "warn", "critical"}
 
@@ -51,11 +52,13 @@ def test_the_contract_vocabulary():
     assert tiers() == ("champion", "healthy", "at_risk", "silent")
     assert badges() == ("steady_hand", "iron_streak", "clean_trail", "pipeline_keeper", "comeback", "most_improved")
     assert pillars() == ("culture", "agility", "sponsorship", "engagement", "involvement")
+    assert exclusion_reasons() == ("inactive", "not_standard_user", "integration_user", "frozen", "not_in_sales_scope")
 
 
 @pytest.mark.parametrize(("column", "vocabulary"), [("flag", set(flags())), ("tier", set(tiers())),
                                                     ("severity", SEVERITIES), ("badge", set(badges())),
-                                                    ("weakest_pillar", set(pillars()))])
+                                                    ("weakest_pillar", set(pillars())),
+                                                    ("exclusion_reason", set(exclusion_reasons()))])
 def test_suites_and_dbt_tests_accept_exactly_the_vocabulary(manifest, column, vocabulary):
     found = in_set(column) + accepted_values(manifest, column)
     assert found, column

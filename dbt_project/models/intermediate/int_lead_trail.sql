@@ -4,7 +4,9 @@
 -- whose NewValue is their User Id (Salesforce writes a second row with names for the same change:
 -- it never matches an Id); without such a row (no history tracked, never reassigned) they have
 -- held it since it was created. Dates are on the owner's calendar (int_user_time_zones): the
--- person the lead rules judge.
+-- person the lead rules judge. A lead is still in an initial status when its status is the org's
+-- default (a LeadStatus with IsDefault, when the org lets LeadStatus be read) or one of
+-- `lead_initial_statuses`.
 with
 
 leads as (
@@ -40,6 +42,13 @@ time_zones as (
 
 ),
 
+-- the org's default lead status (renamed 'New', 'MQL' …), beside lead_initial_statuses
+default_statuses as (
+
+    select distinct lead_status from {{ ref('stg_salesforce__lead_statuses') }} where is_default
+
+),
+
 activities_on_leads as (
 
     select who_id as lead_id, count(*) as activities, min(created_at) as first_activity_at
@@ -69,12 +78,14 @@ trail as (
         -- closed without conversion (a closing status), or converted
         leads.is_converted
             or coalesce(leads.lead_status in {{ flywheel.sql_list(var('lead_closed_statuses')) }}, false) as is_closed,
-        coalesce(leads.lead_status = '{{ var("lead_initial_status") }}', false) as is_initial_status
+        {{ flywheel.one_of('leads.lead_status', var('lead_initial_statuses')) }}
+            or default_statuses.lead_status is not null as is_initial_status
     from leads
     -- a lead a queue owns is on no one's calendar: UTC (no per-user rule judges it)
     left join time_zones as owner_zones on leads.owner_id = owner_zones.user_id
     left join activities_on_leads on leads.lead_id = activities_on_leads.lead_id
     left join assignments on leads.lead_id = assignments.lead_id and leads.owner_id = assignments.owner_id
+    left join default_statuses on leads.lead_status = default_statuses.lead_status
 
 )
 

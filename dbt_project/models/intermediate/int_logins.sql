@@ -1,7 +1,10 @@
 -- Every login attempt, classified. A login is *interactive* when it succeeded and a person made
--- it: the UI in a browser (LoginType 'Application'), SAML SSO, or the Salesforce mobile apps
--- (Remote Access 2.0 from Salesforce for iOS / Android). API and Apex logins, connected apps and
--- background sync clients (Salesforce for Outlook …) log in by themselves and are not a person at work.
+-- it. Logins are classified by exclusion: every successful login is a person's (the browser, SAML
+-- SSO, Third Party SSO, Lightning Login, Passwordless Login, a certificate …) unless its LoginType
+-- is in `non_interactive_login_types` (API and Apex logins), or it is an OAuth login
+-- (`mobile_login_type`, Remote Access 2.0) from an Application matching none of
+-- `mobile_app_patterns`: connected apps and background sync clients (Salesforce for Outlook …) log
+-- in by themselves and are not a person at work.
 -- login_date is the login's date on its user's calendar (int_user_time_zones); a login of a user not
 -- extracted (Salesforce never deletes users, so only one created since the User sync) is dated in UTC.
 with
@@ -41,19 +44,21 @@ classified as (
         platform,
         -- A hidden Status field would make every login look failed: treat it as unknown = success.
         coalesce(login_status, 'Success') = 'Success' as is_success,
-        (
-            coalesce(login_status, 'Success') = 'Success'
-            and (
-                login_type in {{ flywheel.sql_list(var('interactive_login_types')) }}
-                or (
-                    login_type = '{{ var("mobile_login_type") }}'
-                    and application in {{ flywheel.sql_list(var('mobile_applications')) }}
-                )
-            )
-        ) as is_interactive
+        -- why a login is (not) a person's: interactive, failed, api (a non-interactive LoginType)
+        -- or connected_app (OAuth from an app that is not a Salesforce mobile app)
+        case
+            when coalesce(login_status, 'Success') <> 'Success' then 'failed'
+            when {{ flywheel.one_of('login_type', var('non_interactive_login_types')) }} then 'api'
+            when coalesce(login_type = {{ flywheel.text_literal(var('mobile_login_type')) }}, false)
+                and not {{ flywheel.matches_any('application', var('mobile_app_patterns')) }} then 'connected_app'
+            else 'interactive'
+        end as login_class
 
     from dated
 
 )
 
-select * from classified
+select
+    *,
+    login_class = 'interactive' as is_interactive
+from classified

@@ -2,7 +2,9 @@
 -- account before it was created, its first recorded stage, its stage changes, and how long before
 -- its close date it was created. This is what tells a deal worked in the CRM from a deal typed
 -- in at the end. Dates are on the owner's calendar (int_user_time_zones): the person the deal
--- rules judge; a close date is a date already.
+-- rules judge; a close date is a date already. An opportunity is *new business* when its Type is
+-- one of `new_business_types`, or its Type is empty and its account had no won opportunity closed
+-- before it was created.
 with
 
 opportunities as (
@@ -50,6 +52,20 @@ activities_by_record as (
 closed_stages as (
 
     select distinct stage_name from opportunities where is_closed
+
+),
+
+-- opportunities whose account already had a won deal, closed before they were created
+after_an_earlier_win as (
+
+    select distinct later.opportunity_id
+    from opportunities as later
+    left join time_zones as later_zones on later.owner_id = later_zones.user_id
+    inner join opportunities as won
+        on won.account_id = later.account_id
+        and won.opportunity_id <> later.opportunity_id
+        and coalesce(won.is_won, false)
+        and won.close_date < {{ flywheel.local_date('later.created_at', "coalesce(later_zones.time_zone, 'UTC')") }}
 
 ),
 
@@ -133,7 +149,9 @@ trail as (
         {{ flywheel.local_date('opportunities.created_at', "coalesce(owner_zones.time_zone, 'UTC')") }} as created_on,
         opportunities.last_modified_at,
         {{ flywheel.local_date('coalesce(opportunities.last_modified_at, opportunities.created_at)', "coalesce(owner_zones.time_zone, 'UTC')") }} as last_modified_on,
-        coalesce(opportunities.opportunity_type = '{{ var("new_business_type") }}', false) as is_new_business,
+        {{ flywheel.one_of('opportunities.opportunity_type', var('new_business_types')) }}
+            or (coalesce(trim(opportunities.opportunity_type), '') = '' and after_an_earlier_win.opportunity_id is null)
+            as is_new_business,
         converted_from.converted_from_lead_id,
         converted_from.converted_from_lead_id is not null as has_converted_lead,
         coalesce(activity_before_creation.activities_before_creation, 0) as activities_before_creation,
@@ -154,6 +172,7 @@ trail as (
     from opportunities
     left join time_zones as owner_zones on opportunities.owner_id = owner_zones.user_id
     left join converted_from on opportunities.opportunity_id = converted_from.opportunity_id
+    left join after_an_earlier_win on opportunities.opportunity_id = after_an_earlier_win.opportunity_id
     left join activity_before_creation on opportunities.opportunity_id = activity_before_creation.opportunity_id
     left join stage_summary on opportunities.opportunity_id = stage_summary.opportunity_id
 

@@ -1,7 +1,6 @@
--- Every user, with who is measured and why not. Measured users are active, of UserType 'Standard'
--- and not integration users. An *integration user* has logins but none interactive over the whole
--- history: an API or sync account, excluded and listed separately. A user created less than
--- `onboarding_days` before the as-of date is *new* (measured, but never flagged).
+-- Every user, with who is measured and why not (int_user_scope decides: integration users, frozen
+-- leavers, people outside sales, inactive and non-Standard users are not measured). A user created
+-- less than `onboarding_days` before the as-of date is *new* (measured, but never flagged).
 with
 
 users as (
@@ -25,6 +24,12 @@ reporting_dates as (
 time_zones as (
 
     select * from {{ ref('int_user_time_zones') }}
+
+),
+
+scope as (
+
+    select * from {{ ref('int_user_scope') }}
 
 ),
 
@@ -55,7 +60,7 @@ classified as (
         users.department,
         users.title,
         users.user_type,
-        coalesce(users.is_active, false) as is_active,
+        scope.is_active,
         -- their calendar (int_user_time_zones): every date of theirs is a date there
         time_zones.time_zone,
         time_zones.time_zone_source,
@@ -67,10 +72,11 @@ classified as (
         coalesce(login_summary.interactive_logins, 0) as interactive_logins,
         login_summary.first_interactive_login_date,
         login_summary.last_interactive_login_date,
-        coalesce(login_summary.logins, 0) > 0
-            and coalesce(login_summary.interactive_logins, 0) = 0 as is_integration_user,
-        -- a hidden UserType is read as Standard, so hiding the field does not unmeasure everyone
-        coalesce(users.user_type, '{{ var("measured_user_type") }}') = '{{ var("measured_user_type") }}' as is_standard_user,
+        coalesce(scope.exclusion_reason = 'integration_user', false) as is_integration_user,
+        scope.is_standard_user,
+        scope.is_measured,
+        scope.exclusion_reason,
+        scope.exclusion_detail,
         coalesce(
             {{ flywheel.days_between(flywheel.local_date('users.created_at', 'time_zones.time_zone'), 'reporting_dates.as_of_date') }}
                 < {{ var('onboarding_days') }},
@@ -79,22 +85,9 @@ classified as (
     from users
     cross join reporting_dates
     inner join time_zones on users.user_id = time_zones.user_id
+    inner join scope on users.user_id = scope.user_id
     left join login_summary on users.user_id = login_summary.user_id
-
-),
-
-final as (
-
-    select
-        *,
-        is_active and is_standard_user and not is_integration_user as is_measured,
-        case
-            when not is_active then 'inactive'
-            when not is_standard_user then 'not_standard_user'
-            when is_integration_user then 'integration_user'
-        end as exclusion_reason
-    from classified
 
 )
 
-select * from final
+select * from classified

@@ -1,5 +1,7 @@
--- Users not measured, listed separately with the reason: integration users (logins, none of
--- them interactive, over the whole history), inactive users, and users who are not Standard.
+-- Users not measured, listed separately with the reason and its evidence (int_user_scope):
+-- inactive and non-Standard users, integration accounts, frozen leavers, and people outside sales
+-- (service agents, analysts, admins, Platform licences). Their logins still count in
+-- login_activity_daily; nothing else about them is judged.
 with
 
 users as (
@@ -18,6 +20,7 @@ select
     user_type,
     is_active,
     exclusion_reason,
+    exclusion_detail,
     logins,
     cast(interactive_logins as {{ dbt.type_bigint() }}) as interactive_logins
 from users
