@@ -51,6 +51,13 @@ logins as (
 
 ),
 
+-- each creator's calendar: the window is counted in their own dates
+time_zones as (
+
+    select * from {{ ref('int_user_time_zones') }}
+
+),
+
 scope_window as (
 
     select
@@ -98,13 +105,15 @@ sales_work as (
     union
     select leads.created_by_id as user_id
     from {{ ref('stg_salesforce__leads') }} as leads
+    left join time_zones on leads.created_by_id = time_zones.user_id
     cross join scope_window
-    where {{ flywheel.utc_date('leads.created_at') }} between scope_window.scope_start_date and scope_window.as_of_date
+    where {{ flywheel.local_date('leads.created_at', "coalesce(time_zones.time_zone, 'UTC')") }} between scope_window.scope_start_date and scope_window.as_of_date
     union
     select opportunities.created_by_id as user_id
     from {{ ref('stg_salesforce__opportunities') }} as opportunities
+    left join time_zones on opportunities.created_by_id = time_zones.user_id
     cross join scope_window
-    where {{ flywheel.utc_date('opportunities.created_at') }} between scope_window.scope_start_date and scope_window.as_of_date
+    where {{ flywheel.local_date('opportunities.created_at', "coalesce(time_zones.time_zone, 'UTC')") }} between scope_window.scope_start_date and scope_window.as_of_date
     union
     select activities.created_by_id as user_id
     from (
@@ -114,8 +123,9 @@ sales_work as (
         select created_by_id, created_at, what_id from {{ ref('stg_salesforce__events') }}
         where coalesce(show_as, '') <> 'OutOfOffice'
     ) as activities
+    left join time_zones on activities.created_by_id = time_zones.user_id
     cross join scope_window
-    where {{ flywheel.utc_date('activities.created_at') }} between scope_window.scope_start_date and scope_window.as_of_date
+    where {{ flywheel.local_date('activities.created_at', "coalesce(time_zones.time_zone, 'UTC')") }} between scope_window.scope_start_date and scope_window.as_of_date
         and (activities.what_id is null or {{ flywheel.one_of('substr(activities.what_id, 1, 3)', var('sales_what_id_prefixes')) }})
 
 ),

@@ -1,6 +1,6 @@
 -- Flag `neglected_leads` (warn): at least `neglected_leads_min` (5) open leads owned, held more
 -- than `neglect_days` (14) days and never touched (no task or event on the lead, status still
--- the initial `lead_initial_status`), making up at least `neglected_leads_share` (50%) of the
+-- an initial one: the org's default LeadStatus or `lead_initial_statuses`), making up at least `neglected_leads_share` (50%) of the
 -- user's open (unconverted, not closed) leads. metric_value = the number of neglected leads.
 -- A lead is held from the day its current owner got it (int_lead_trail.assigned_on, from Lead
 -- owner history), else from its creation: a rep handed a departed colleague's old leads two days
