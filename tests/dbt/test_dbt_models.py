@@ -10,6 +10,7 @@ project's own.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.dbt.project import dbt_vars
+from pipelines.storage.warehouse import DuckDBWarehouse
 from pipelines.quality.cross_checks import run_cross_checks
 
 from flywheel_raw_org import AS_OF, EXPECTED_FLAGS, U, build_raw_org
@@ -53,8 +54,8 @@ def dbt_cli_args(command: str, work_dir: Path) -> list[str]:
 
 
 def run_dbt(command: str, work_dir: Path, database: Path) -> DbtRun:
-    args = [*dbt_cli_args(command, work_dir), "--vars", dbt_vars(database)]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, **DuckDBWarehouse(database=str(database)).dbt_env()}
+    done = subprocess.run(dbt_cli_args(command, work_dir), env=env, capture_output=True, text=True, timeout=600)
     results_file = work_dir / "target" / "run_results.json"
     results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
     return DbtRun(done.returncode, done.stdout + done.stderr, results)

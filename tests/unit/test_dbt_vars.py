@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.dbt.project import dbt_vars
+from pipelines.dbt.project import dbt_vars_args
 from pipelines.dbt.vars import UnknownDbtVar, checked_vars, declared_vars
 
 PROJECT = Path(__file__).resolve().parents[2] / "dbt_project" / "dbt_project.yml"
@@ -16,11 +16,13 @@ def test_declared_vars_are_read_from_the_project():
     assert declared["dormant_days"] == 14 and "as_of_date" in declared
 
 
-def test_known_vars_go_to_dbt_beside_the_database():
+def test_known_vars_go_to_dbt_and_a_run_without_any_passes_none():
+    """Where the data is never travels as a var: vars are part of dbt's parse key, and a run given
+    none reuses the prepared parse."""
     requested = checked_vars({"dormant_days": 21, "window_days": 35}, declared_vars(PROJECT))
-    assert json.loads(dbt_vars("/d/f.duckdb", requested)) == {
-        "dormant_days": 21, "window_days": 35, "flywheel_duckdb_path": "/d/f.duckdb"}
-    assert json.loads(dbt_vars("/d/f.duckdb")) == {"flywheel_duckdb_path": "/d/f.duckdb"}
+    flag, value = dbt_vars_args(requested)
+    assert flag == "--vars" and json.loads(value) == {"dormant_days": 21, "window_days": 35}
+    assert dbt_vars_args({}) == [] and dbt_vars_args() == []
 
 
 def test_an_unknown_var_is_refused_with_the_known_ones():
