@@ -154,15 +154,15 @@ def worker(phase: str, url: str, token: str, database: str, warehouse: str = "du
         )
         out["dbt_ok"] = code == 0
     elif phase == "gates":
-        from pipelines.dbt.project import published_marts
+        from pipelines.dbt.project import mart_keys
         from pipelines.quality.gates import mart_gate, raw_gate
 
         failures = 0
         with store.get_connection() as con:
             for spec in OBJECTS:
                 failures += len(raw_gate(con, spec=spec).errors)
-            for mart in published_marts():
-                failures += len(mart_gate(con, mart=mart).errors)
+            for mart, key in mart_keys().items():
+                failures += len(mart_gate(con, mart=mart, key=key).errors)
         out["gate_failures"] = failures
     elif phase == "publish":
         from pipelines.dbt.project import dbt_project, published_marts

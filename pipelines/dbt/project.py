@@ -121,15 +121,24 @@ def ensure_manifest() -> Path:
     return dbt_project.manifest_path
 
 
+def _mart_nodes(manifest_path: Path | None) -> list[dict[str, Any]]:
+    manifest = json.loads(Path(manifest_path or dbt_project.manifest_path).read_text())
+    return sorted((node for node in manifest["nodes"].values()
+                   if node["resource_type"] == "model" and node["fqn"][1:2] == [MARTS_FOLDER]), key=lambda n: n["name"])
+
+
 def published_marts(manifest_path: Path | None = None) -> tuple[str, ...]:
     """The marts, read from the manifest: every model in `models/marts/`, in name order. Each is
     gated (`expectations/marts.<mart>.json`), exported and published; adding a mart is adding a
     model there and its suite."""
-    manifest = json.loads(Path(manifest_path or dbt_project.manifest_path).read_text())
-    return tuple(sorted(
-        node["name"] for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["fqn"][1:2] == [MARTS_FOLDER]
-    ))
+    return tuple(node["name"] for node in _mart_nodes(manifest_path))
+
+
+def mart_keys(manifest_path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Each mart's key, as its contract declares it (the `primary_key` constraint, its columns in
+    the declared order; empty for a mart without one): the gates name offending rows by it."""
+    return {node["name"]: next((tuple(c["columns"]) for c in node.get("constraints", []) if c["type"] == "primary_key"), ())
+            for node in _mart_nodes(manifest_path)}
 
 
 def dbt_target_path(database: Path | str) -> Path:

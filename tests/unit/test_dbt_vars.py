@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.dbt.project import dbt_vars_args
-from pipelines.dbt.vars import UnknownDbtVar, checked_vars, declared_vars
+from pipelines.dbt.vars import UnknownDbtVar, checked_vars, declared_vars, fixed_vars
 
 PROJECT = Path(__file__).resolve().parents[2] / "dbt_project" / "dbt_project.yml"
 
@@ -31,6 +31,15 @@ def test_an_unknown_var_is_refused_with_the_known_ones():
     assert "dormant_days" in str(error.value) and "window_days" in str(error.value)
 
 
-def test_the_vocabulary_cannot_be_changed_for_a_run():
-    with pytest.raises(UnknownDbtVar, match="flywheel_flags"):
-        checked_vars({"flywheel_flags": {"dormant": "info"}}, declared_vars(PROJECT))
+@pytest.mark.parametrize("name", ["flywheel_flags", "flywheel_tiers", "flywheel_badges", "flywheel_pillars"])
+def test_the_vocabulary_cannot_be_changed_for_a_run(name):
+    declared = declared_vars(PROJECT)
+    assert name in declared and name in fixed_vars(declared)
+    with pytest.raises(UnknownDbtVar, match=name):
+        checked_vars({name: declared[name]}, declared)
+
+
+def test_every_threshold_can_be_set_for_a_run():
+    declared = declared_vars(PROJECT)
+    thresholds = {name: value for name, value in declared.items() if name not in fixed_vars(declared)}
+    assert "dormant_days" in thresholds and checked_vars(thresholds, declared) == thresholds
