@@ -18,15 +18,15 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "yes")
 
 REPO = Path(__file__).resolve().parents[1]
-_GIT_STATUS = pytest.StashKey[set]()
+_UNTRACKED = pytest.StashKey[set]()
 
 
-def git_status() -> set[str] | None:
-    """`git status` of the checkout, a line per changed or untracked file (git-ignored files are
-    not listed); None outside a git checkout."""
+def untracked_files() -> set[str] | None:
+    """The files `git status` lists as untracked (git-ignored ones are not); None outside a git
+    checkout. Edits to tracked files are left out: a developer may be editing while the suite runs."""
     done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=REPO,
                           capture_output=True, text=True)
-    return set(done.stdout.splitlines()) if done.returncode == 0 else None
+    return {line[3:] for line in done.stdout.splitlines() if line.startswith("??")} if done.returncode == 0 else None
 
 
 def is_controller(config: pytest.Config) -> bool:
@@ -39,23 +39,23 @@ def pytest_sessionstart(session):
     from pipelines.dbt.project import ensure_manifest
 
     ensure_manifest()
-    if (status := git_status()) is not None:
-        session.config.stash[_GIT_STATUS] = status
+    if (untracked := untracked_files()) is not None:
+        session.config.stash[_UNTRACKED] = untracked
 
 
 def pytest_sessionfinish(session):
     """The suite writes nothing into the checkout that git would show: run data, dbt's files and
     reports go to temporary folders or to git-ignored ones. A file that appears fails the run."""
-    before = session.config.stash.get(_GIT_STATUS, None)
+    before = session.config.stash.get(_UNTRACKED, None)
     if before is None or not is_controller(session.config):
         return
-    appeared = sorted((git_status() or set()) - before)
+    appeared = sorted((untracked_files() or set()) - before)
     if appeared:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        reporter.ensure_newline()
-        reporter.write_sep("=", "the tests changed the checkout (git status)", red=True)
-        for line in appeared:
-            reporter.write_line(line)
+        reporter.line("")
+        reporter.write_sep("=", "the tests left files in the checkout (git status: untracked)", red=True)
+        for name in appeared:
+            reporter.write_line(name)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
