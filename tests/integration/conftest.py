@@ -13,6 +13,7 @@ from pipelines.extract.outcomes import SyncFailure, SyncReport
 from pipelines.extract.sync import sync_objects
 from pipelines.salesforce.auth import Credentials, connect
 from pipelines.salesforce.client import RetryPolicy, SalesforceClient
+from pipelines.sample_org.faults import Faults
 from pipelines.sample_org.generator import GeneratorConfig
 from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.org import SampleOrg
@@ -23,8 +24,9 @@ SMALL = GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))
 
 @pytest.fixture
 def org():
-    """A fresh small org per test, so tests that change records do not meet each other."""
-    with SampleOrg.from_generator(SMALL) as org:
+    """A fresh small org per test, so tests that change records do not meet each other; it
+    injects the faults a test sets (`org.faults`)."""
+    with SampleOrg.from_generator(SMALL, faults=Faults()) as org:
         yield org
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from pipelines.sample_org.faults import Faults
 from pipelines.sample_org.generator import GeneratorConfig
 from pipelines.sample_org.org import SampleOrg
 
@@ -14,7 +15,8 @@ DATA = "/services/data/v59.0"
 
 @pytest.fixture
 def org():
-    with SampleOrg.from_generator(GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))) as org:
+    config = GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))
+    with SampleOrg.from_generator(config, faults=Faults()) as org:
         yield org
 
 
