@@ -13,11 +13,11 @@ from pipelines.extract.outcomes import SyncFailure, SyncReport
 from pipelines.extract.sync import sync_objects
 from pipelines.salesforce.auth import Credentials, connect
 from pipelines.salesforce.client import RetryPolicy, SalesforceClient
-from pipelines.sample_org.faults import Faults
 from pipelines.sample_org.generator import GeneratorConfig
 from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.org import SampleOrg
 from pipelines.settings import SAMPLE_ABSENCES_FILE
+from tests.support.faults import Faults
 
 SMALL = GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))
 

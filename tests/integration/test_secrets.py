@@ -18,9 +18,9 @@ from pipelines.assets.extract import asset_key
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 from pipelines.sample_org.auth import OrgCredentials
 from pipelines.sample_org.client_session import client_session
-from pipelines.sample_org.faults import Faults
 from pipelines.sample_org.org import SampleOrg
 from pipelines.salesforce.resource import SalesforceResource
+from tests.support.faults import Faults
 
 pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
 

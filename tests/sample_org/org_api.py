@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from pipelines.sample_org.faults import Faults
 from pipelines.sample_org.generator import GeneratorConfig
 from pipelines.sample_org.org import SampleOrg
+from tests.support.faults import Faults
 
 DATA = "/services/data/v59.0"
 
