@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from pipelines.salesforce.objects import OBJECTS
-from pipelines.sample_org.accuracy import (
+from tests.support.accuracy import (
     badge_scores, flag_scores, pillar_results, pillar_table, read_ground_truth, recognition_failures, table,
 )
 from pipelines.sample_org.generator import GeneratorConfig, generate_org
