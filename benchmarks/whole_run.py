@@ -5,8 +5,9 @@
 
 Each run is `run_pipeline` of `tests/integration/conftest.py` on `SMALL` (the org the integration
 tests use), in this process, on a database in a folder of its own: what a test that starts its
-own run pays. Printed per run: its wall time, dbt's nodes (from the build's `run_results.json`),
-dbt's own elapsed time, and whether dbt parsed the project from scratch.
+own run pays. Printed per run: its wall time and where it went (the sync, dbt, the rest: gates and
+publication), dbt's nodes (from the build's `run_results.json`), dbt's own elapsed time, and
+whether dbt parsed the project from scratch.
 """
 
 from __future__ import annotations
@@ -34,12 +35,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT / "tests" / "integration"))
+    sys.path[:0] = [str(ROOT / "tests" / "integration"), str(ROOT)]  # its conftest imports tests.support
     import os
 
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "yes")
-    from conftest import SMALL, run_pipeline
+    from conftest import SMALL, run_pipeline, step_seconds
 
     from pipelines.dbt.project import ensure_manifest
     from pipelines.sample_org.org import SampleOrg
@@ -54,7 +55,8 @@ def main() -> None:
             result = run_pipeline(org, folder / "flywheel.duckdb", folder / "exports")
             seconds = time.monotonic() - started
             nodes, dbt_elapsed, parse = build_results(folder)
-            print(f"run {n}: {'ok' if result.success else 'FAILED'} in {seconds:.1f} s; dbt: {nodes} nodes, "
+            steps = ", ".join(f"{part} {s:.1f} s" for part, s in step_seconds(result).items())
+            print(f"run {n}: {'ok' if result.success else 'FAILED'} in {seconds:.1f} s ({steps}); dbt: {nodes} nodes, "
                   f"{dbt_elapsed:.1f} s elapsed, {parse}", flush=True)
 
 

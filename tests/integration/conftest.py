@@ -93,6 +93,19 @@ def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = No
     )
 
 
+def step_seconds(result) -> dict[str, float]:
+    """Where a run's time went: the sync, dbt (models and their tests), and the rest (gates, publish)."""
+    from pipelines.assets.extract import EXTRACT_STEP
+
+    parts: dict[str, float] = {}
+    for event in result.all_events:
+        if event.event_type_value == "STEP_SUCCESS":
+            key = event.step_key
+            part = "sync" if key == EXTRACT_STEP else "dbt" if key.startswith("adoption_models") else "other"
+            parts[part] = parts.get(part, 0.0) + event.event_specific_data.duration_ms / 1000
+    return parts
+
+
 @dataclass(frozen=True)
 class GoodRun:
     database: Path
