@@ -60,7 +60,7 @@ def pytest_sessionfinish(session):
 
 
 # The longest tests, started first (in this order) so that none of them is left running alone at the end.
-LONGEST_FIRST = ("test_soak.py", "test_quickstart.py")
+LONGEST_FIRST = ("test_soak.py", "test_spark.py", "test_quickstart.py")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups into the test ids
