@@ -100,9 +100,11 @@ def tree_rss_mb(root: int) -> float:
     return total / 1024
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[int, float]:
-    """Run `command`; its exit code and the peak memory of its process tree (sampled every 0.2 s)."""
-    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def run_measured(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, float]:
+    """Run `command` (with `env` added to the environment); its exit code and the peak memory of
+    its process tree (sampled every 0.2 s)."""
+    child = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0.0
     while child.poll() is None:
         peak = max(peak, tree_rss_mb(child.pid))
@@ -144,25 +146,23 @@ def worker(phase: str, url: str, token: str, database: str, warehouse: str = "du
                 con.execute(f'CREATE OR REPLACE TABLE "{spec.table}" AS SELECT * FROM frame')
             out["objects"][spec.name] = {"rows": len(records), "seconds": time.monotonic() - t0}
     elif phase == "dbt":
-        from pipelines.dbt.project import dbt_vars
-
         target = tempfile.mkdtemp(prefix="flywheel-bench-dbt-")
         code, out["tree_peak_rss_mb"] = run_measured(
-            ["dbt", "build", "--profiles-dir", ".", "--target", store.dbt_target, "--target-path", target,
-             "--log-path", target, "--vars", dbt_vars(store.dbt_vars())],
-            cwd=Path(__file__).resolve().parent.parent / "dbt_project",
+            ["dbt", "build", "--profiles-dir", ".", *(["--target", store.dbt_target] if store.dbt_target else []),
+             "--target-path", target, "--log-path", target],
+            cwd=Path(__file__).resolve().parent.parent / "dbt_project", env=store.dbt_env(),
         )
         out["dbt_ok"] = code == 0
     elif phase == "gates":
-        from pipelines.dbt.project import published_marts
+        from pipelines.dbt.project import mart_keys
         from pipelines.quality.gates import mart_gate, raw_gate
 
         failures = 0
         with store.get_connection() as con:
             for spec in OBJECTS:
                 failures += len(raw_gate(con, spec=spec).errors)
-            for mart in published_marts():
-                failures += len(mart_gate(con, mart=mart).errors)
+            for mart, key in mart_keys().items():
+                failures += len(mart_gate(con, mart=mart, key=key).errors)
         out["gate_failures"] = failures
     elif phase == "publish":
         from pipelines.dbt.project import dbt_project, published_marts

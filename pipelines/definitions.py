@@ -17,7 +17,7 @@ from pipelines.assets.models import build_adoption_models
 from pipelines.assets.publish import build_marts_export
 from pipelines.assets.quality import build_data_docs
 from pipelines.assets.report import adoption_report
-from pipelines.dbt.project import dbt_cli, ensure_manifest, published_marts
+from pipelines.dbt.project import dbt_cli, ensure_manifest, mart_keys, published_marts
 from pipelines.storage.exports import ExportDir
 from pipelines.storage.lake import LakeWarehouse
 from pipelines.salesforce.resource import SalesforceOrg, salesforce_resource_from_env
@@ -94,7 +94,7 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
         assets=[salesforce_extract, build_absences_file(settings.absences_file), build_holidays_file(settings.holidays_file),
                 build_adoption_models(manifest),
                 build_data_docs(marts), build_marts_export(marts), adoption_report],
-        asset_checks=build_quality_checks(marts),
+        asset_checks=build_quality_checks(mart_keys(manifest)),
         jobs=[adoption_refresh],
         schedules=[daily_refresh, weekly_reconciliation],
         sensors=ALERT_SENSORS,

@@ -1,4 +1,6 @@
-"""Shared set-up: the dbt manifest the Definitions need, prepared once before collection.
+"""Shared set-up: the dbt manifest the Definitions need, prepared once before collection; the
+order and grouping of tests across workers; and a check that the suite leaves the checkout as it
+found it (docs/testing.md).
 
 Test modules import `pipelines.definitions` (and the `@dbt_assets` it holds) at import time, and
 `@dbt_assets` reads `dbt_project/target/manifest.json` when it is applied; so the manifest has to
@@ -7,23 +9,58 @@ controller prepares it once, before it starts the workers.
 """
 
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "yes")
 
+REPO = Path(__file__).resolve().parents[1]
+_UNTRACKED = pytest.StashKey[set]()
+
+
+def untracked_files() -> set[str] | None:
+    """The files `git status` lists as untracked (git-ignored ones are not); None outside a git
+    checkout. Edits to tracked files are left out: a developer may be editing while the suite runs."""
+    done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=REPO,
+                          capture_output=True, text=True)
+    return {line[3:] for line in done.stdout.splitlines() if line.startswith("??")} if done.returncode == 0 else None
+
+
+def is_controller(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput")  # a pytest-xdist worker has it
+
 
 def pytest_sessionstart(session):
-    if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the controller prepared it
+    if not is_controller(session.config):  # the controller prepared the manifest
         return
     from pipelines.dbt.project import ensure_manifest
 
     ensure_manifest()
+    if (untracked := untracked_files()) is not None:
+        session.config.stash[_UNTRACKED] = untracked
+
+
+def pytest_sessionfinish(session):
+    """The suite writes nothing into the checkout that git would show: run data, dbt's files and
+    reports go to temporary folders or to git-ignored ones. A file that appears fails the run."""
+    before = session.config.stash.get(_UNTRACKED, None)
+    if before is None or not is_controller(session.config):
+        return
+    appeared = sorted((untracked_files() or set()) - before)
+    if appeared:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.line("")
+        reporter.write_sep("=", "the tests left files in the checkout (git status: untracked)", red=True)
+        for name in appeared:
+            reporter.write_line(name)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 # The longest tests, started first (in this order) so that none of them is left running alone at the end.
-LONGEST_FIRST = ("test_soak.py", "test_quickstart.py")
+LONGEST_FIRST = ("test_soak.py", "test_spark.py", "test_quickstart.py")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups into the test ids

@@ -155,3 +155,25 @@
     {%- endif -%}
     array_join(array_sort(collect_list({{ measure }})), {{ delimiter_text }})
 {%- endmacro %}
+
+
+{# Whether the engine enforces a model contract's `not_null` and `primary_key` constraints, so that
+   a table cannot hold a row that breaks them: dbt-duckdb builds the table with them and DuckDB
+   refuses such a row. dbt-spark leaves them unenforced on Parquet tables (its adapter says
+   NOT_ENFORCED), and an adapter not checked yet counts as not enforcing: there the
+   `flywheel_contract_holds` test checks the same constraints after the build. #}
+{% macro enforces_constraints() -%}
+    {{ return(adapter.dispatch('enforces_constraints', 'flywheel')()) }}
+{%- endmacro %}
+
+{% macro duckdb__enforces_constraints() -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{% macro spark__enforces_constraints() -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{% macro default__enforces_constraints() -%}
+    {{ return(false) }}
+{%- endmacro %}

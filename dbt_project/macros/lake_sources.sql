@@ -14,7 +14,7 @@
 
 {% macro spark__register_raw_tables() -%}
     {%- if execute -%}
-        {%- set lake = var('flywheel_lake_dir', env_var('FLYWHEEL_LAKE_DIR', 'data/lake')) -%}
+        {%- set lake = env_var('FLYWHEEL_LAKE_DIR', 'data/lake') -%}
         {%- for source in graph.sources.values() | sort(attribute='unique_id') -%}
             {%- set table = source.schema ~ '.' ~ adapter.quote(source.identifier) -%}
             {%- do run_query('create database if not exists ' ~ source.schema) -%}

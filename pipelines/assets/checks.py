@@ -5,7 +5,7 @@ severity, which stops everything downstream (the models, publishing); `warning` 
 fail it with WARN severity and let the run go on.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -103,18 +103,19 @@ def build_freshness_check(spec: ObjectSpec) -> dg.AssetChecksDefinition:
     return _check
 
 
-def build_mart_check(mart: str) -> dg.AssetChecksDefinition:
+def build_mart_check(mart: str, key: tuple[str, ...]) -> dg.AssetChecksDefinition:
     return build_gate_check(
         dg.AssetKey(["marts", mart]), "mart_passes_gx_suite",
         f"marts.{mart} passes expectations/marts.{mart}.json and its cross-table checks.",
-        partial(mart_gate, mart=mart),
+        partial(mart_gate, mart=mart, key=key),
     )
 
 
-def build_quality_checks(marts: tuple[str, ...]) -> list[dg.AssetChecksDefinition]:
-    """Every blocking gate: each object's raw rows and freshness, each mart's suite."""
+def build_quality_checks(mart_keys: Mapping[str, tuple[str, ...]]) -> list[dg.AssetChecksDefinition]:
+    """Every blocking gate: each object's raw rows and freshness, each mart's suite (`mart_keys`:
+    each mart with its key, from the manifest)."""
     return (
         [build_raw_check(spec) for spec in OBJECTS]
         + [build_freshness_check(spec) for spec in OBJECTS]
-        + [build_mart_check(m) for m in marts]
+        + [build_mart_check(mart, key) for mart, key in mart_keys.items()]
     )

@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, dbt_assets
 
 from pipelines.assets.extract import DUCKDB_POOL, REVOPS
-from pipelines.dbt.project import FlywheelDbtCli, dbt_project, dbt_vars
+from pipelines.dbt.project import FlywheelDbtCli, dbt_project, dbt_vars_args
 from pipelines.dbt.run_notes import run_notes
 from pipelines.dbt.vars import checked_vars, declared_vars
 from pipelines.storage.warehouse import DuckDBWarehouse, table_metadata
@@ -64,8 +64,8 @@ def build_adoption_models(manifest_path: Path) -> dg.AssetsDefinition:
         overrides = checked_vars(config.vars, declared_vars(dbt_project.project_dir / "dbt_project.yml"))
         # Unit tests check the SQL of the rules against fixed inputs: they run in development and
         # CI (`dbt build`, tests/dbt), not against every day's data, as dbt recommends.
-        build = dbt.cli(["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(duckdb.dbt_vars(), overrides)],
-                        context=context, target_path=duckdb.dbt_target_path)
+        build = dbt.cli(["build", "--exclude-resource-type", "unit_test", *dbt_vars_args(overrides)],
+                        env=duckdb.dbt_env(), context=context, target_path=duckdb.dbt_target_path)
         events, failure = [], None
         try:
             events.extend(build.stream())

@@ -10,30 +10,30 @@ Nothing here runs at import.
 from __future__ import annotations
 
 import json
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
+from typing import Any
 
-from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt import DbtCliInvocation, DbtCliResource, DbtProject
 from packaging.version import Version
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 MARTS_FOLDER = "marts"
-# dbt's profiles.yml reads the DuckDB file from this var, which every dbt call is given.
-DUCKDB_PATH_DBT_VAR = "flywheel_duckdb_path"
-# On Spark, profiles.yml and the raw sources read the lake from this one (pipelines/storage/lake.py).
-LAKE_DIR_DBT_VAR = "flywheel_lake_dir"
 # What the manifest is parsed from: a change to any file under these makes it stale.
 PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
 
-PARSE_VARS = json.dumps({DUCKDB_PATH_DBT_VAR: ":memory:"})
-
-dbt_project = DbtProject(
-    project_dir=DBT_PROJECT_DIR,
-    profiles_dir=DBT_PROJECT_DIR,
-    # Parsing needs no database; one fixed profile keeps dbt's partial parsing valid between parses.
-    prepare_project_cli_args=["parse", "--quiet", "--vars", PARSE_VARS],
-)
+# One parse for every run: dbt reuses a parse (`partial_parse.msgpack`) only for the same command
+# line vars and `--target` and the same profile values. So a run on DuckDB names no target (the
+# profile's default) and no var (where the data is reaches dbt through its environment:
+# `FlywheelDbtCli.cli`), profiles.yml holds no path, and the parse prepared here, with neither,
+# is the one dagster-dbt copies into each run's target folder (and the one `dbt build` by hand
+# in the project reuses).
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
 # dbt's own log file (`dbt.log` in the target folder) at info: a line per node and its result.
@@ -41,19 +41,46 @@ dbt_project = DbtProject(
 DBT_GLOBAL_FLAGS = ["--log-level-file", "info"]
 
 
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+@contextmanager
+def _environment(env: Mapping[str, str]) -> Iterator[None]:
+    """`env` in this process's environment for the duration of the block, then what was there."""
+    before = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 class FlywheelDbtCli(DbtCliResource):
     """dagster-dbt's `DbtCliResource` for this project, with the dbt version read from the
-    installed dbt-core package: dagster-dbt asks `dbt --version` in a subprocess (3 s) for it once
-    per resource, which is once per run."""
+    installed dbt-core package (dagster-dbt asks `dbt --version` in a subprocess (3 s) for it once
+    per resource, which is once per run), and an environment for each dbt call."""
 
     @cached_property
     def _cli_version(self) -> Version:
         return Version(installed_version("dbt-core"))
 
+    def cli(self, args: Sequence[str], *, env: Mapping[str, str] | None = None, **kwargs: Any) -> DbtCliInvocation:
+        """dagster-dbt's `cli`, with `env` (where the data is: `DuckDBWarehouse.dbt_env`) added to
+        the dbt process's environment. dagster-dbt builds that environment from this process's
+        (`os.environ`) when it starts dbt and takes no environment of its own: `env` is set there
+        only while dbt starts, under a lock, so two runs in one process never give dbt each
+        other's database."""
+        with _ENVIRONMENT_LOCK, _environment(env or {}):
+            return super().cli(args, **kwargs)
+
 
 def dbt_cli(target: str | None = None) -> FlywheelDbtCli:
     """The resource every dbt call goes through; `target`: a target of profiles.yml (`spark`), or
-    its default (DuckDB)."""
+    None for its default (DuckDB)."""
     return FlywheelDbtCli(project_dir=dbt_project, global_config_flags=DBT_GLOBAL_FLAGS, target=target)
 
 
@@ -69,7 +96,7 @@ def prepare_manifest() -> Path:
     manifest's path."""
     dbt_project.preparer.prepare(dbt_project)
     dbt_cli().cli(
-        ["docs", "generate", "--static", "--no-compile", "--empty-catalog", "--quiet", "--vars", PARSE_VARS],
+        ["docs", "generate", "--static", "--no-compile", "--empty-catalog", "--quiet"],
         target_path=dbt_project.target_path, manifest=dbt_project.manifest_path,
     ).wait()
     return dbt_project.manifest_path
@@ -94,28 +121,35 @@ def ensure_manifest() -> Path:
     return dbt_project.manifest_path
 
 
+def _mart_nodes(manifest_path: Path | None) -> list[dict[str, Any]]:
+    manifest = json.loads(Path(manifest_path or dbt_project.manifest_path).read_text())
+    return sorted((node for node in manifest["nodes"].values()
+                   if node["resource_type"] == "model" and node["fqn"][1:2] == [MARTS_FOLDER]), key=lambda n: n["name"])
+
+
 def published_marts(manifest_path: Path | None = None) -> tuple[str, ...]:
     """The marts, read from the manifest: every model in `models/marts/`, in name order. Each is
     gated (`expectations/marts.<mart>.json`), exported and published; adding a mart is adding a
     model there and its suite."""
-    manifest = json.loads(Path(manifest_path or dbt_project.manifest_path).read_text())
-    return tuple(sorted(
-        node["name"] for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["fqn"][1:2] == [MARTS_FOLDER]
-    ))
+    return tuple(node["name"] for node in _mart_nodes(manifest_path))
+
+
+def mart_keys(manifest_path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Each mart's key, as its contract declares it (the `primary_key` constraint, its columns in
+    the declared order; empty for a mart without one): the gates name offending rows by it."""
+    return {node["name"]: next((tuple(c["columns"]) for c in node.get("constraints", []) if c["type"] == "primary_key"), ())
+            for node in _mart_nodes(manifest_path)}
 
 
 def dbt_target_path(database: Path | str) -> Path:
     """The dbt target folder of the runs on `database`, kept beside it (`data/flywheel.duckdb` →
-    `data/flywheel.dbt/`): each run's `run_results.json`, and dbt's partial-parse state, which
-    holds as long as the database and the vars stay the same (dbt parses the whole project again
-    when either changes), so a daily run does not parse the project from scratch."""
+    `data/flywheel.dbt/`): each run's `run_results.json` and `dbt.log`, and dbt's parse, which
+    dagster-dbt seeds from the prepared one and dbt keeps up to date."""
     database = Path(database)
     return database.with_name(f"{database.stem}.dbt")
 
 
-def dbt_vars(database: Path | str | dict[str, str], overrides: dict | None = None) -> str:
-    """The `--vars` of a dbt call: the run's DuckDB file, or the warehouse's vars (the one channel
-    by which dbt learns where the data is), and any thresholds given for this run."""
-    location = database if isinstance(database, dict) else {DUCKDB_PATH_DBT_VAR: str(database)}
-    return json.dumps({**(overrides or {}), **location})
+def dbt_vars_args(overrides: Mapping[str, Any] | None = None) -> list[str]:
+    """The `--vars` of a dbt call: the thresholds given for this run, if any (a run given none
+    reuses the prepared parse; dbt parses again for vars it has not parsed with)."""
+    return ["--vars", json.dumps(dict(overrides))] if overrides else []

@@ -18,13 +18,19 @@ def declared_vars(project_file: Path) -> dict[str, Any]:
     return dict(yaml.safe_load(project_file.read_text()).get("vars") or {})
 
 
-# The vocabulary the contract fixes (pipelines/dbt/vocabulary.py): declared as vars, never set for a run.
-FIXED_VARS = frozenset({"flywheel_flags", "flywheel_tiers", "flywheel_exclusion_reasons"})
+# The vocabulary the contract fixes (flags, tiers, badges, pillars: pipelines/dbt/vocabulary.py) is
+# declared as vars named `flywheel_*` in dbt_project.yml, and never set for a run.
+VOCABULARY_PREFIX = "flywheel_"
+
+
+def fixed_vars(declared: Mapping[str, Any]) -> set[str]:
+    """The declared vars that are vocabulary, not thresholds."""
+    return {name for name in declared if name.startswith(VOCABULARY_PREFIX)}
 
 
 def checked_vars(requested: Mapping[str, Any], declared: Mapping[str, Any]) -> dict[str, Any]:
     """`requested`, once every name is a declared threshold or window; anything else is refused."""
-    known = sorted(set(declared) - FIXED_VARS)
+    known = sorted(set(declared) - fixed_vars(declared))
     unknown = sorted(set(requested) - set(known))
     if unknown:
         raise UnknownDbtVar(

@@ -19,9 +19,6 @@ from pipelines.quality.cross_checks import run_cross_checks
 from pipelines.quality.gx_gate import DataDocs, Failure, GateResult, build_index, load_suite, suite_columns, validate
 from pipelines.salesforce.objects import ObjectSpec
 
-MART_IDS = {"user_adoption_daily": "user_id", "user_adoption_scorecard": "user_id", "silent_non_use": "user_id",
-            "team_adoption": "team_id", "unlogged_opportunities": "opportunity_id", "excluded_users": "user_id",
-            "user_absences": "user_id", "user_recognition": "user_id", "team_casei": "team_id"}
 FUTURE_TOLERANCE = timedelta(minutes=5)
 CHUNK_VECTORS = 122  # DuckDB vectors of 2,048 rows: ~250,000 raw rows validated at a time
 
@@ -41,7 +38,7 @@ def raw_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, sp
     now = max(wall, state.salesforce_clock if state and state.salesforce_clock else wall) + FUTURE_TOLERANCE
     # a first load can be millions of rows: memory stays that of one chunk
     while not (frame := rows.fetch_df_chunk(CHUNK_VECTORS)).empty:
-        part = validate(frame, suite, "Id", docs)
+        part = validate(frame, suite, ("Id",), docs)
         result.rows += part.rows
         result.failures += part.failures
         if spec.watermark_field in frame:
@@ -65,13 +62,15 @@ def raw_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, sp
     return indexed_if_failed(result, docs)
 
 
-def mart_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, mart: str) -> GateResult:
+def mart_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, mart: str,
+              key: tuple[str, ...] = ()) -> GateResult:
+    """`key`: the mart's key columns (`mart_keys`), which name the rows that fail."""
     suite = load_suite(f"marts.{mart}")
     stored = [d[0] for d in con.execute(f"SELECT * FROM marts.{mart} LIMIT 0").description]
-    wanted = suite_columns(suite) | ({MART_IDS[mart]} if mart in MART_IDS else set())
+    wanted = suite_columns(suite) | set(key)
     columns = [c for c in stored if c in wanted] or stored  # only what the suite reads, as for raw rows
     frame = con.execute(f"SELECT {', '.join(raw_store.quote(c) for c in columns)} FROM marts.{mart}").df()
-    result = validate(frame, suite, MART_IDS.get(mart), docs)
+    result = validate(frame, suite, key, docs)
     for check, rows in run_cross_checks(con, mart):
         if rows:
             result.failures.append(Failure(

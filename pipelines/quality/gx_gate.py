@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,9 +142,9 @@ def build_index(docs: DataDocs) -> None:
         context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[newest], build_index=True)
 
 
-def validate(frame: Any, suite: dict[str, Any], id_column: str | None, docs: DataDocs | None = None) -> GateResult:
-    """Validate `frame` (pandas) against `suite`; `id_column` names offending rows; with `docs`,
-    the result is kept and rendered into Data Docs."""
+def validate(frame: Any, suite: dict[str, Any], id_columns: Sequence[str], docs: DataDocs | None = None) -> GateResult:
+    """Validate `frame` (pandas) against `suite`; `id_columns` (a row's Id, or a mart's key) name
+    offending rows; with `docs`, the result is kept and rendered into Data Docs."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
@@ -166,7 +167,7 @@ def validate(frame: Any, suite: dict[str, Any], id_column: str | None, docs: Dat
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=suite["name"], data=batch, suite=gx_suite)
     )
-    index = [id_column] if id_column and id_column in frame.columns else None
+    index = [c for c in id_columns if c in frame.columns] or None
     run = definition.run(
         batch_parameters={"dataframe": frame},
         result_format={"result_format": "COMPLETE", **({"unexpected_index_column_names": index} if index else {})},
@@ -177,13 +178,13 @@ def validate(frame: Any, suite: dict[str, Any], id_column: str | None, docs: Dat
         config = outcome.expectation_config
         kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
         severity = "error" if config.severity == FailureSeverity.CRITICAL else "warning"
-        result.failures.append(_failure(config.type, kwargs, outcome, severity, id_column))
+        result.failures.append(_failure(config.type, kwargs, outcome, severity, index or []))
     if docs is not None:
         _publish_docs(context, suite["name"])
     return result
 
 
-def _failure(kind: str, kwargs: dict[str, Any], outcome: Any, severity: str, id_column: str | None) -> Failure:
+def _failure(kind: str, kwargs: dict[str, Any], outcome: Any, severity: str, id_columns: list[str]) -> Failure:
     details = outcome.result or {}
     column = kwargs.get("column") or ", ".join(kwargs.get("column_list", []))
     if outcome.exception_info and outcome.exception_info.get("raised_exception"):
@@ -195,9 +196,10 @@ def _failure(kind: str, kwargs: dict[str, Any], outcome: Any, severity: str, id_
         observed = f"observed {details.get('observed_value')!r}"
     ids = []
     for row in details.get("unexpected_index_list") or []:
-        value = row.get(id_column) if isinstance(row, dict) else None
-        if value is not None and str(value) not in ids:
-            ids.append(str(value))
+        values = [row.get(c) for c in id_columns] if isinstance(row, dict) and id_columns else [None]
+        value = "/".join(str(v) for v in values) if any(v is not None for v in values) else None
+        if value is not None and value not in ids:
+            ids.append(value)
         if len(ids) == SAMPLE_IDS:
             break
     return Failure(expectation=kind, column=column, severity=severity, observed=observed, sample_ids=ids)

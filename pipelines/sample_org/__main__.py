@@ -16,6 +16,7 @@ from pathlib import Path
 from pipelines.sample_org.generator import GeneratorConfig, write_ground_truth
 from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.org import SampleOrg
+from pipelines.sample_org.shape import OrgShape
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    options = {"host": args.host, "port": args.port, "api_limit": args.api_limit}
+    refused = [n.strip() for n in args.without.split(",") if n.strip()]
+    options = {"host": args.host, "port": args.port, "api_limit": args.api_limit, "shape": OrgShape(refused)}
     if args.data_dir:
         org = SampleOrg.from_directory(args.data_dir, **options)
     else:
@@ -51,8 +53,6 @@ def main(argv: list[str] | None = None) -> int:
             write_ground_truth(org.generated, args.ground_truth)
         if args.absences_file:
             write_absences_file(org.generated.absences, args.absences_file)
-    for name in filter(None, (n.strip() for n in args.without.split(","))):
-        org.faults.refuse_object(name)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with org:

@@ -13,8 +13,9 @@ import requests
 
 from pipelines.sample_org.auth import OrgCredentials, with_jwt_key
 from pipelines.sample_org.client_session import client_session
-from pipelines.sample_org.faults import Faults
+from pipelines.sample_org.fault_hook import FaultHook
 from pipelines.sample_org.server import OrgHTTPServer, OrgState
+from pipelines.sample_org.shape import OrgShape
 from pipelines.sample_org.store import OrgStore
 from pipelines.sample_org.tls import write_self_signed
 
@@ -30,13 +31,17 @@ class SampleOrg:
         api_limit: int = 15000,
         locator_ttl: float = 15 * 60,
         generated: Any = None,
+        shape: OrgShape | None = None,
+        faults: FaultHook | None = None,
     ):
+        """`shape`: what this org lacks (objects, fields), as real orgs do; `faults`: the hook tests
+        make it fail through (`tests/support/faults.py`), by default none."""
         self.store = store
         self.generated = generated  # the GeneratedOrg behind the records, when there is one
         self._host, self._port = host, port
         self._directory = Path(tempfile.mkdtemp(prefix="flywheel-sample-org-"))
         self.credentials = with_jwt_key(credentials or OrgCredentials(), self._directory)
-        self._state = OrgState(store, self.credentials, api_limit, locator_ttl)
+        self._state = OrgState(store, self.credentials, api_limit, locator_ttl, shape=shape, faults=faults)
         self._server: OrgHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.ca_file, self._key_file = write_self_signed(self._directory)
@@ -87,7 +92,12 @@ class SampleOrg:
         return f"https://localhost:{self._server.server_address[1]}"
 
     @property
-    def faults(self) -> Faults:
+    def shape(self) -> OrgShape:
+        """What this org lacks; a test may change it while the org serves."""
+        return self._state.shape
+
+    @property
+    def faults(self) -> FaultHook:
         return self._state.faults
 
     @property

@@ -9,13 +9,14 @@ Composite (`POST …/composite`) runs up to 25 GET subrequests of `sobjects`, `d
 counted, session-checked and exposed to the per-call faults once, and each subrequest answers what
 the same request answers on its own (`Handler._rest` serves both). A subrequest's `url` may hold
 `@{refId.path}` references (`.key`, `[i]`) into an earlier subrequest's body. A fault can target
-one subrequest of a Composite call (`Faults.fail_subrequest`), which then answers that error in
-its place while the others run.
+one subrequest of a Composite call (`FaultHook.subrequest_fault`), which then answers that error
+in its place while the others run.
 
 A query locator (`nextRecordsUrl`) is single-use, as Salesforce documents: once its page is
 answered it is released, and asking for it again answers 400 `INVALID_QUERY_LOCATOR`; the last
 page carries none; a cursor left idle for `OrgState.locator_ttl` seconds (Salesforce: 15 minutes)
-expires, and `Faults.release_cursor` releases one early, as Salesforce may. A request that is
+expires, and the fault hook can release one early (`FaultHook.take_released_cursor`), as
+Salesforce may. A request that is
 not of the documented shape, has a bad or duplicate `referenceId`, sets `Accept`,
 `Authorization` or `Content-Type` in `httpHeaders`, or has too many subrequests or queries fails
 whole with HTTP 400. A subrequest whose reference names no earlier subrequest (unknown, or later
@@ -44,8 +45,9 @@ import duckdb
 import orjson
 
 from pipelines.sample_org import auth
-from pipelines.sample_org.faults import Fault, Faults
+from pipelines.sample_org.fault_hook import Fault, FaultHook
 from pipelines.sample_org.schema import OBJECTS
+from pipelines.sample_org.shape import OrgShape
 from pipelines.sample_org.soql import Query, SoqlError, parse
 from pipelines.sample_org.store import BULK_DATETIME, REST_DATETIME, OrgStore
 
@@ -95,16 +97,18 @@ class BulkJob:
 
 
 class OrgState:
-    """Everything the endpoints share: records, sessions, cursors, jobs, quota, faults."""
+    """Everything the endpoints share: records, sessions, cursors, jobs, quota, what the org lacks
+    (`shape`) and the fault hook (`faults`: none by default)."""
 
     def __init__(self, store: OrgStore, credentials: auth.OrgCredentials, api_limit: int = 15000,
-                 locator_ttl: float = 15 * 60):
+                 locator_ttl: float = 15 * 60, *, shape: OrgShape | None = None, faults: FaultHook | None = None):
         self.store = store
         self.locator_ttl = locator_ttl  # seconds a query cursor may stay idle before it expires
         self.credentials = credentials
         self.api_limit = api_limit
         self.api_usage = 0
-        self.faults = Faults()
+        self.shape = shape or OrgShape()
+        self.faults = faults or FaultHook()
         self.url = ""
         self.tokens: set[str] = set()
         self.issued: list[str] = []  # every token handed out, valid or expired since
@@ -310,7 +314,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if rest == "sobjects":
                 return 200, {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [
-                    self._summary(o) for o in OBJECTS.values() if not state.faults.refused(o.name)  # not in this org
+                    self._summary(o) for o in OBJECTS.values() if not state.shape.refused(o.name)  # not in this org
                 ]}
             if len(parts) == 3 and parts[0] == "sobjects" and parts[2] == "describe":
                 return 200, self._describe(parts[1], version)
@@ -387,7 +391,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _describe(self, name: str, version: str) -> dict[str, Any]:
         sobject = next((o for o in OBJECTS.values() if o.name.lower() == name.lower()), None)
-        if sobject is None or self.server.state.faults.refused(name):
+        if sobject is None or self.server.state.shape.refused(name):
             raise ApiError(404, "NOT_FOUND", "The requested resource does not exist")
         return {
             **self._summary(sobject),
@@ -402,7 +406,7 @@ class Handler(BaseHTTPRequestHandler):
                                         "validFor": None, "value": v} for v in f.picklist],
                 }
                 for f in sobject.fields
-                if not self.server.state.faults.hidden(sobject.name, f.name)
+                if not self.server.state.shape.hidden(sobject.name, f.name)
             ],
         }
 
@@ -411,13 +415,13 @@ class Handler(BaseHTTPRequestHandler):
             query = parse(soql)
         except SoqlError as error:
             raise ApiError(400, error.error_code, error.message) from None
-        faults = self.server.state.faults
-        if faults.refused(query.sobject.name):
+        shape = self.server.state.shape
+        if shape.refused(query.sobject.name):
             raise ApiError(400, "INVALID_TYPE", f"sObject type '{query.sobject.name}' is not supported.")
         for column in query.columns:
-            if not column.relationship and faults.hidden(query.sobject.name, column.field.name):
+            if not column.relationship and shape.hidden(query.sobject.name, column.field.name):
                 raise ApiError(400, "INVALID_FIELD", f"No such column '{column.path}' on entity '{query.sobject.name}'.")
-        if faults.take_query_timeout(query.sobject.name):
+        if self.server.state.faults.take_query_timeout(query.sobject.name):
             raise ApiError(400, "QUERY_TIMEOUT", "Your query request was running for too long.")
         return query
 

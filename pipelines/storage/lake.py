@@ -35,9 +35,9 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from pipelines.dbt.project import LAKE_DIR_DBT_VAR
 from pipelines.extract import raw_store
 from pipelines.salesforce.objects import OBJECTS
+from pipelines.settings import LAKE_DIR_VAR
 from pipelines.storage.warehouse import DuckDBWarehouse
 
 RAW_SCHEMAS = (raw_store.SCHEMA, "raw_absences")
@@ -236,8 +236,8 @@ class LakeWarehouse(DuckDBWarehouse):
             for leftover in work.glob(f"{scratch.name}*"):
                 leftover.unlink(missing_ok=True)
 
-    def dbt_vars(self) -> dict[str, str]:
-        return {LAKE_DIR_DBT_VAR: self.lake_dir}
+    def dbt_env(self) -> dict[str, str]:
+        return {LAKE_DIR_VAR: self.lake_dir}
 
 
 def _remove_orphans(work: Path) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.dbt.project import DUCKDB_PATH_DBT_VAR, dbt_target_path
+from pipelines.dbt.project import dbt_target_path
+from pipelines.settings import DUCKDB_PATH_VAR
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
@@ -25,8 +26,9 @@ class DuckDBWarehouse(dg.ConfigurableResource):
     lock_retries: int = 10
     memory_limit: str = "512MB"
     """DuckDB's working memory; larger merges spill to disk beside the database."""
-    dbt_target: str = "duckdb"
-    """The target in dbt_project/profiles.yml the models are built with."""
+    dbt_target: str | None = None
+    """The target in dbt_project/profiles.yml the models are built with; None: its default (this
+    DuckDB file), which keeps the prepared parse valid (`pipelines/dbt/project.py`)."""
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -39,9 +41,9 @@ class DuckDBWarehouse(dg.ConfigurableResource):
         finally:
             con.close()
 
-    def dbt_vars(self) -> dict[str, str]:
-        """The vars by which dbt learns where the data is (profiles.yml)."""
-        return {DUCKDB_PATH_DBT_VAR: self.database}
+    def dbt_env(self) -> dict[str, str]:
+        """What dbt's environment says of where the data is (profiles.yml): the DuckDB file."""
+        return {DUCKDB_PATH_VAR: self.database}
 
     @property
     def dbt_target_path(self) -> Path:

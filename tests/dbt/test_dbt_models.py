@@ -10,6 +10,7 @@ project's own.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.dbt.project import dbt_vars
+from pipelines.storage.warehouse import DuckDBWarehouse
 from pipelines.quality.cross_checks import run_cross_checks
 
 from flywheel_raw_org import AS_OF, EXPECTED_FLAGS, U, build_raw_org
@@ -53,8 +54,8 @@ def dbt_cli_args(command: str, work_dir: Path) -> list[str]:
 
 
 def run_dbt(command: str, work_dir: Path, database: Path) -> DbtRun:
-    args = [*dbt_cli_args(command, work_dir), "--vars", dbt_vars(database)]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, **DuckDBWarehouse(database=str(database)).dbt_env()}
+    done = subprocess.run(dbt_cli_args(command, work_dir), env=env, capture_output=True, text=True, timeout=600)
     results_file = work_dir / "target" / "run_results.json"
     results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
     return DbtRun(done.returncode, done.stdout + done.stderr, results)
@@ -82,7 +83,7 @@ def test_dbt_build_passes_models_tests_and_unit_tests(built):
         kind = r["unique_id"].split(".")[0]
         kinds[kind] = kinds.get(kind, 0) + 1
     assert kinds["unit_test"] >= 16  # every flag rule, plus the logic they stand on
-    assert kinds["model"] >= 38 and kinds["test"] >= 150
+    assert kinds["model"] >= 38 and kinds["test"] >= 120  # the marts' keys and not-nulls are their contracts'
 
 
 def test_marts_land_in_schema_marts(built):
@@ -276,3 +277,31 @@ def test_a_flag_on_an_excluded_user_fails_the_gate(built):
         [(_, offending)] = run_cross_checks(con, "silent_non_use")
         con.rollback()
     assert offending == [(U["frozen"], "dormant held by a user excluded as frozen")]
+
+
+def test_the_marts_refuse_rows_that_break_their_contract(built):
+    """On DuckDB the marts' keys and not-null columns are table constraints (their contracts), not
+    dbt tests: a repeated key or a null where the contract says not null is refused by the table."""
+    from pipelines.dbt.project import dbt_project
+
+    database, _ = built
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    marts = [n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["fqn"][1] == "marts"]
+    assert {n["name"] for n in marts} == MARTS
+    refused = set()
+    with duckdb.connect(str(database)) as con:
+        for node in marts:
+            table = f"marts.{node['name']}"
+            if not con.execute(f"select count(*) from {table}").fetchone()[0]:
+                continue
+            [key] = [c["columns"] for c in node["constraints"] if c["type"] == "primary_key"]
+            not_null = [c for c, column in node["columns"].items() if any(k["type"] == "not_null" for k in column["constraints"])]
+            for column in [None, *not_null]:  # the same row again; then one with a null in `column`
+                row = f"select * replace (null as {column}) from {table}" if column else f"select * from {table}"
+                con.execute("begin")
+                with pytest.raises(duckdb.ConstraintException):
+                    con.execute(f"insert into {table} {row} limit 1")
+                con.execute("rollback")
+                refused.add((node["name"], column or "+".join(key)))
+    assert len({mart for mart, _ in refused}) >= 10 and ("silent_non_use", "user_id+flag") in refused
+    assert ("silent_non_use", "evidence") in refused and ("user_adoption_scorecard", "is_on_leave") in refused

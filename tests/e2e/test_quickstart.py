@@ -12,7 +12,7 @@ import pytest
 
 from pipelines.salesforce.objects import OBJECTS
 from pipelines.dbt.vocabulary import exclusion_reasons
-from pipelines.sample_org.accuracy import (
+from tests.support.accuracy import (
     badge_scores, exclusion_scores, flag_scores, pillar_results, pillar_table, read_ground_truth, recognition_failures,
     table,
 )

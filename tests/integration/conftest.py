@@ -18,14 +18,16 @@ from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.org import SampleOrg
 from pipelines.sample_org.calendar import write_holidays_file
 from pipelines.settings import SAMPLE_ABSENCES_FILE, SAMPLE_HOLIDAYS_FILE
+from tests.support.faults import Faults
 
 SMALL = GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))
 
 
 @pytest.fixture
 def org():
-    """A fresh small org per test, so tests that change records do not meet each other."""
-    with SampleOrg.from_generator(SMALL) as org:
+    """A fresh small org per test, so tests that change records do not meet each other; it
+    injects the faults a test sets (`org.faults`)."""
+    with SampleOrg.from_generator(SMALL, faults=Faults()) as org:
         yield org
 
 
@@ -101,6 +103,19 @@ def run_pipeline(org: SampleOrg, database, exports, run_config: dict | None = No
         run_config=run_config,
         resources=defs.resources,
     )
+
+
+def step_seconds(result) -> dict[str, float]:
+    """Where a run's time went: the sync, dbt (models and their tests), and the rest (gates, publish)."""
+    from pipelines.assets.extract import EXTRACT_STEP
+
+    parts: dict[str, float] = {}
+    for event in result.all_events:
+        if event.event_type_value == "STEP_SUCCESS":
+            key = event.step_key
+            part = "sync" if key == EXTRACT_STEP else "dbt" if key.startswith("adoption_models") else "other"
+            parts[part] = parts.get(part, 0.0) + event.event_specific_data.duration_ms / 1000
+    return parts
 
 
 @dataclass(frozen=True)

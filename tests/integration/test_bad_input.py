@@ -113,12 +113,12 @@ def test_a_field_added_and_a_field_removed_between_runs(tmp_path, monkeypatch):
     database, exports = tmp_path / "flywheel.duckdb", tmp_path / "exports"
     with SampleOrg.from_generator(SMALL) as org:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
-        org.faults.hide_field("Lead", "LeadSource")
+        org.shape.hide_field("Lead", "LeadSource")
         # the first load, extract only: the run that meets both changes is the whole job
         assert run_pipeline(org, database, exports, selection=dg.AssetSelection.groups(EXTRACT_GROUP)).success
 
-        org.faults.show_field("Lead", "LeadSource")  # added to the org
-        org.faults.hide_field("Lead", "Phone")  # removed from it
+        org.shape.show_field("Lead", "LeadSource")  # added to the org
+        org.shape.hide_field("Lead", "Phone")  # removed from it
         lead = org.store.records("Lead")[0]["Id"]
         org.store.upsert("Lead", [{"Id": lead, "Status": "Working - Contacted"}])
         result = run_pipeline(org, database, exports)

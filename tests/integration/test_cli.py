@@ -83,21 +83,21 @@ def test_check_passes_on_a_whole_org_and_writes_nothing(runner, org_env, tmp_pat
 
 
 def test_check_names_a_field_hidden_by_field_level_security(runner, org_env):
-    org_env.faults.hide_field("Lead", "LeadSource")
+    org_env.shape.hide_field("Lead", "LeadSource")
     result = runner.invoke(cli.cli, ["check"])
     assert result.exit_code == 0, result.output
     assert "warning: Lead: LeadSource hidden by field-level security" in result.output
 
 
 def test_check_blocks_when_a_required_field_is_hidden(runner, org_env):
-    org_env.faults.hide_field("User", "IsActive")
+    org_env.shape.hide_field("User", "IsActive")
     result = runner.invoke(cli.cli, ["check"])
     assert result.exit_code == 1
     assert "BLOCKING: User lacks IsActive" in result.output
 
 
 def test_check_names_the_login_history_permission(runner, org_env):
-    org_env.faults.refuse_object("LoginHistory")
+    org_env.shape.refuse_object("LoginHistory")
     result = runner.invoke(cli.cli, ["check"])
     assert result.exit_code == 1
     assert '"Manage Users" or "Monitor Login History"' in result.output
@@ -123,8 +123,8 @@ def test_run_with_objects_on_a_database_missing_the_others_is_refused_before_any
 
 
 def test_check_does_not_block_on_an_org_without_out_of_office_or_lead_history(runner, org_env):
-    org_env.faults.refuse_object("OutOfOffice")
-    org_env.faults.refuse_object("LeadHistory")
+    org_env.shape.refuse_object("OutOfOffice")
+    org_env.shape.refuse_object("LeadHistory")
     result = runner.invoke(cli.cli, ["check"])
     assert result.exit_code == 0, result.output
     assert "A run can proceed." in result.output

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.slow  # runs the whole job
 
 def test_a_run_on_an_org_without_out_of_office_or_lead_history_publishes_and_says_why(org, tmp_path, monkeypatch):
     for name in ("OutOfOffice", "LeadHistory"):
-        org.faults.refuse_object(name)
+        org.shape.refuse_object(name)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
     result = run_pipeline(org, tmp_path / "flywheel.duckdb", tmp_path / "exports")
     assert result.success

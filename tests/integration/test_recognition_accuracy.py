@@ -4,7 +4,7 @@ does seed 7): badges, streaks and each planted team's weakest pillar, on the sha
 import duckdb
 import pytest
 
-from pipelines.sample_org.accuracy import badge_scores, pillar_results, pillar_table, recognition_failures, table
+from tests.support.accuracy import badge_scores, pillar_results, pillar_table, recognition_failures, table
 from pipelines.sample_org.generator import generate_org
 
 from conftest import SMALL

@@ -20,6 +20,7 @@ from pipelines.sample_org.auth import OrgCredentials
 from pipelines.sample_org.client_session import client_session
 from pipelines.sample_org.org import SampleOrg
 from pipelines.salesforce.resource import SalesforceResource
+from tests.support.faults import Faults
 
 pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
 
@@ -68,7 +69,7 @@ def leaks_searched(tmp_path_factory):
     folder = tmp_path_factory.mktemp("secrets")
     credentials = OrgCredentials(password=PASSWORD, security_token=TOKEN, consumer_secret=CLIENT_SECRET)
     outcomes: dict[str, tuple[bool, list[str]]] = {}
-    with SampleOrg.from_generator(SMALL, credentials=credentials) as org, pytest.MonkeyPatch.context() as env:
+    with SampleOrg.from_generator(SMALL, credentials=credentials, faults=Faults()) as org, pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
         key_lines = [line for line in Path(org.credentials.private_key_file).read_text().splitlines()
                      if line and not line.startswith("-----")]

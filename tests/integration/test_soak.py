@@ -1,18 +1,20 @@
-"""A month of unattended daily runs: the sample org replays its own history by a simulated clock,
-one `adoption_refresh` a day on the same DuckDB and export folder, a fault on six days of seven, a
-week with no change to Event, and SIGKILLs of a sync at seeded random moments on five days. Each
-day's run is the daily schedule's: at 05:00 UTC the next morning, when the org's clock (its `Date`
-header) reads that and it already holds the first hours of the new day (a Sydney team's morning,
-sync clients, integrations); the run judges the day before, the last complete one.
+"""Unattended daily runs: the sample org replays its own history by a simulated clock, one
+`adoption_refresh` a day on the same DuckDB file and export folder, a fault on six days of seven,
+a stretch with no change to Event, and SIGKILLs of a sync at seeded random moments. Each day's run
+is the daily schedule's: at 05:00 UTC the next morning, when the org's clock (its `Date` header)
+reads that and it already holds the first hours of the new day (a Sydney team's morning, sync
+clients, integrations); the run judges the day before, the last complete one.
 
 After each day: every raw table equals the org as of that day (Ids and watermarks), the day's
 fault was met, the publication is as of that day and its checksums hold; on the last day every
 (user, flag) is the ground truth the generator wrote, no more and no less.
 
-`FLYWHEEL_SOAK_DAYS` sets the days (default 30). A day costs one run of the job (about 25 s on a
-quiet machine, up to ~100 s on a loaded one), most of it the dbt build. The per-day log goes to
-`soak_days.log` in the test's tmp folder and to stdout; `FLYWHEEL_SOAK_REPORT=<path>` also writes
-it there as Markdown.
+Two lengths of the same test: a week (the default tier: every fault kind once, four kills, three
+quiet days of Event, the last day's ground truth) and a month (`soak_month`, the long tier CI runs
+after the README's command: each fault kind four times, five kills, a quiet week). A day costs
+one run of the job on the same database (about 15-20 s on a quiet machine, up to ~100 s on a
+loaded one), most of it dbt and the gates. The per-day log goes to `soak_days.log` in the test's
+tmp folder and to stdout; `FLYWHEEL_SOAK_REPORT=<path>` also writes it there as Markdown.
 """
 
 import datetime as dt
@@ -28,18 +30,16 @@ from pathlib import Path
 import duckdb
 import orjson
 import pytest
-from conftest import SMALL, run_pipeline
+from conftest import SMALL, run_pipeline, step_seconds
 
 from pipelines.assets.extract import EXTRACT_STEP, asset_key
 from pipelines.publish.publication import sha256
 from pipelines.salesforce.objects import OBJECTS, OBJECTS_BY_NAME
 from pipelines.salesforce.resource import SalesforceResource
 from pipelines.sample_org.org import SampleOrg
+from tests.support.faults import Faults
 
-DAYS = int(os.environ.get("FLYWHEEL_SOAK_DAYS", "30"))
 LAST = SMALL.end_date
-FIRST = LAST - dt.timedelta(days=DAYS)  # the first load (day 0), then one run a day up to LAST
-QUIET = {"Event": (FIRST + dt.timedelta(days=8), FIRST + dt.timedelta(days=15))}  # no change on days 9–15
 BATCH = {"ops": {EXTRACT_STEP: {"config": {"batch_size": 200}}}}
 FULL_REFRESH = {"ops": {EXTRACT_STEP: {"config": {"batch_size": 200, "full_refresh": True}}}}
 
@@ -54,16 +54,39 @@ FAULTS = {
     "released cursor on LoginHistory (full refresh)": lambda org: org.faults.release_cursor("LoginHistory"),
     "none": lambda org: None,
 }
-SCHEDULE = list(FAULTS)
+SCHEDULE = list(FAULTS)  # day n (from 1) meets SCHEDULE[(n - 1) % 7]: a week holds every kind once
 # A kill changes what the next run calls (an object it left uncommitted is read as a first load),
 # so kills fall on days whose fault does not count on the calls being those of a plain daily run.
 CALL_FREE = ("503 on a whole call", "session expired", "released cursor on LoginHistory (full refresh)", "none")
-KILL_DAYS = [n for n in range(1, DAYS + 1) if SCHEDULE[(n - 1) % len(SCHEDULE)] in CALL_FREE]
-_seeded = random.Random(11)
-# A kill lands after k objects were committed (k seeded) and up to 50 ms more (seeded): within the
-# next object's read however fast or loaded the machine (a daily sync takes about a second).
-KILLS = {day: (_seeded.randrange(len(OBJECTS)), round(_seeded.uniform(0.0, 0.05), 3))
-         for day in sorted(_seeded.sample(KILL_DAYS, min(5, len(KILL_DAYS))))}
+MAX_KILLS = 5
+
+
+@dataclass(frozen=True)
+class Soak:
+    """The plan of a soak of `days` daily runs after the first load (day 0), ending on `LAST`."""
+
+    days: int
+
+    @property
+    def first(self) -> dt.date:
+        return LAST - dt.timedelta(days=self.days)
+
+    @property
+    def quiet(self) -> dict[str, tuple[dt.date, dt.date]]:
+        """Event does not change after the first date, up to the second (days 9-15 of a month,
+        2-4 of a week)."""
+        first_quiet = max(2, self.days * 3 // 10)
+        return {"Event": (self.first + dt.timedelta(days=first_quiet - 1),
+                          self.first + dt.timedelta(days=first_quiet + min(6, self.days // 3)))}
+
+    @property
+    def kills(self) -> dict[int, tuple[int, float]]:
+        """Day → (objects committed before the kill, then up to 50 ms more), both seeded: within
+        the next object's read however fast or loaded the machine (a daily sync takes about a second)."""
+        candidates = [n for n in range(1, self.days + 1) if fault_of(n) in CALL_FREE]
+        seeded = random.Random(11)
+        return {day: (seeded.randrange(len(OBJECTS)), round(seeded.uniform(0.0, 0.05), 3))
+                for day in sorted(seeded.sample(candidates, min(MAX_KILLS, len(candidates))))}
 
 
 def fault_of(number: int) -> str:
@@ -82,8 +105,8 @@ def morning_after(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(5))
 
 
-def replay(org: SampleOrg, day: dt.date) -> None:
-    frozen = {name: morning_after(start) for name, (start, end) in QUIET.items() if start < day <= end}
+def replay(org: SampleOrg, day: dt.date, quiet: dict[str, tuple[dt.date, dt.date]]) -> None:
+    frozen = {name: morning_after(start) for name, (start, end) in quiet.items() if start < day <= end}
     org.store.show_as_of(morning_after(day), frozen)
 
 
@@ -166,17 +189,6 @@ class Day:
                 f"{self.seconds:.1f}", f"{sync:.1f}", f"{dbt:.1f}", f"{rest:.1f}")
 
 
-def step_seconds(result) -> dict[str, float]:
-    """Where a run's time went: the sync, dbt (models and their tests), and the rest (gates, publish)."""
-    parts: dict[str, float] = {}
-    for event in result.all_events:
-        if event.event_type_value == "STEP_SUCCESS":
-            key = event.step_key
-            part = "sync" if key == EXTRACT_STEP else "dbt" if key.startswith("adoption_models") else "other"
-            parts[part] = parts.get(part, 0.0) + event.event_specific_data.duration_ms / 1000
-    return parts
-
-
 def write_log(days: list[Day], path: Path) -> str:
     widths = [max(len(c), *(len(d.cells()[i]) for d in days)) for i, c in enumerate(Day.COLUMNS)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(Day.COLUMNS, widths))]
@@ -189,13 +201,21 @@ def write_log(days: list[Day], path: Path) -> str:
     return text
 
 
+def timeout(days: int) -> pytest.MarkDecorator:
+    return pytest.mark.timeout(240 + 150 * days)  # beyond the suite's 900 s: up to ~100 s a day on a loaded machine
+
+
 @pytest.mark.slow
-@pytest.mark.timeout(240 + 150 * DAYS)  # beyond the suite's 900 s a test: up to ~100 s a day on a loaded machine
-def test_a_month_of_daily_runs(tmp_path, monkeypatch):
+@pytest.mark.parametrize("days", [pytest.param(7, marks=timeout(7), id="week"),
+                                  pytest.param(30, marks=[timeout(30), pytest.mark.soak_month], id="month")])
+def test_daily_runs(days, tmp_path, monkeypatch):
+    soak = Soak(days)
+    quiet_event = soak.quiet["Event"]
+    assert {fault_of(n) for n in range(1, days + 1)} == set(FAULTS) and soak.kills  # every fault kind, and kills
     database, exports = tmp_path / "flywheel.duckdb", tmp_path / "exports"
-    days: list[Day] = []
+    log: list[Day] = []
     started_soak = time.monotonic()
-    with SampleOrg.from_generator(SMALL) as org:
+    with SampleOrg.from_generator(SMALL, faults=Faults()) as org:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
         c = org.credentials
 
@@ -204,14 +224,15 @@ def test_a_month_of_daily_runs(tmp_path, monkeypatch):
                 return org.client_session()
 
         salesforce = OrgSalesforce(username=c.username, password=c.password, security_token=c.security_token)
+        quiet_days_seen = 0
         try:
-            for number in range(DAYS + 1):
-                date, started = FIRST + dt.timedelta(days=number), time.monotonic()
+            for number in range(days + 1):
+                date, started = soak.first + dt.timedelta(days=number), time.monotonic()
                 day = Day(number, date, fault_of(number))
-                days.append(day)
-                replay(org, date)
-                if number in KILLS:
-                    day.kill = kill_a_sync(org, database, *KILLS[number])
+                log.append(day)
+                replay(org, date, soak.quiet)
+                if number in soak.kills:
+                    day.kill = kill_a_sync(org, database, *soak.kills[number])
                 arm(org, day.fault)
                 result = run_pipeline(org, database, exports, FULL_REFRESH if "full refresh" in day.fault else BATCH,
                                       salesforce=salesforce)
@@ -226,16 +247,18 @@ def test_a_month_of_daily_runs(tmp_path, monkeypatch):
                 day.restarts = ", ".join(f"{name} {n}" for name, n in restarts.items()) or "none"
                 if day.fault.startswith("released cursor"):
                     assert restarts.get("login_history") == 1, restarts
-                if QUIET["Event"][0] < date <= QUIET["Event"][1]:  # nothing changed, fresh all the same (the run passed)
+                if quiet_event[0] < date <= quiet_event[1]:  # nothing changed, fresh all the same (the run passed)
                     event = meta[asset_key(OBJECTS_BY_NAME["Event"])]
                     assert (event["rows_new"].value, event["rows_changed"].value) == (0, 0)
-                if number == DAYS:
+                    quiet_days_seen += 1
+                if number == days:
                     flags_equal_the_ground_truth(database, org)
                 day.outcome = "ok"
                 day.seconds = time.monotonic() - started
-                write_log(days, tmp_path / "soak_days.log")  # day by day, for one who watches it run
+                write_log(log, tmp_path / "soak_days.log")  # day by day, for one who watches it run
+            assert quiet_days_seen >= 3
         finally:
-            if days and days[-1].outcome != "ok":
-                days[-1].outcome, days[-1].seconds = "FAILED", time.monotonic() - started
-            print(write_log(days, tmp_path / "soak_days.log"))
-            print(f"{len(days)} runs in {time.monotonic() - started_soak:.0f} s")
+            if log and log[-1].outcome != "ok":
+                log[-1].outcome, log[-1].seconds = "FAILED", time.monotonic() - started
+            print(write_log(log, tmp_path / "soak_days.log"))
+            print(f"{len(log)} runs in {time.monotonic() - started_soak:.0f} s")

@@ -8,13 +8,15 @@ import pytest
 
 from pipelines.sample_org.generator import GeneratorConfig
 from pipelines.sample_org.org import SampleOrg
+from tests.support.faults import Faults
 
 DATA = "/services/data/v59.0"
 
 
 @pytest.fixture
 def org():
-    with SampleOrg.from_generator(GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))) as org:
+    config = GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))
+    with SampleOrg.from_generator(config, faults=Faults()) as org:
         yield org
 
 

@@ -90,7 +90,7 @@ def test_a_reference_past_the_last_page_halts_only_what_depends_on_it(api):
 
 @pytest.mark.parametrize("all_or_none", [False, True])
 def test_a_hidden_field_fails_its_query_and_all_or_none_halts_the_rest(org, api, all_or_none):
-    org.faults.hide_field("Lead", "Status")
+    org.shape.hide_field("Lead", "Status")
     got = answers(composite(
         api,
         get("d_Lead", f"{DATA}/sobjects/Lead/describe"),

@@ -1,4 +1,4 @@
-from pipelines.sample_org.faults import Faults
+from tests.support.faults import Faults
 
 
 def test_pending_lists_the_faults_no_request_has_met_yet():

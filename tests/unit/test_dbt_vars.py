@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.dbt.project import dbt_vars
-from pipelines.dbt.vars import UnknownDbtVar, checked_vars, declared_vars
+from pipelines.dbt.project import dbt_vars_args
+from pipelines.dbt.vars import UnknownDbtVar, checked_vars, declared_vars, fixed_vars
 
 PROJECT = Path(__file__).resolve().parents[2] / "dbt_project" / "dbt_project.yml"
 
@@ -16,11 +16,13 @@ def test_declared_vars_are_read_from_the_project():
     assert declared["dormant_days"] == 14 and "as_of_date" in declared
 
 
-def test_known_vars_go_to_dbt_beside_the_database():
+def test_known_vars_go_to_dbt_and_a_run_without_any_passes_none():
+    """Where the data is never travels as a var: vars are part of dbt's parse key, and a run given
+    none reuses the prepared parse."""
     requested = checked_vars({"dormant_days": 21, "window_days": 35}, declared_vars(PROJECT))
-    assert json.loads(dbt_vars("/d/f.duckdb", requested)) == {
-        "dormant_days": 21, "window_days": 35, "flywheel_duckdb_path": "/d/f.duckdb"}
-    assert json.loads(dbt_vars("/d/f.duckdb")) == {"flywheel_duckdb_path": "/d/f.duckdb"}
+    flag, value = dbt_vars_args(requested)
+    assert flag == "--vars" and json.loads(value) == {"dormant_days": 21, "window_days": 35}
+    assert dbt_vars_args({}) == [] and dbt_vars_args() == []
 
 
 def test_an_unknown_var_is_refused_with_the_known_ones():
@@ -29,6 +31,15 @@ def test_an_unknown_var_is_refused_with_the_known_ones():
     assert "dormant_days" in str(error.value) and "window_days" in str(error.value)
 
 
-def test_the_vocabulary_cannot_be_changed_for_a_run():
-    with pytest.raises(UnknownDbtVar, match="flywheel_flags"):
-        checked_vars({"flywheel_flags": {"dormant": "info"}}, declared_vars(PROJECT))
+@pytest.mark.parametrize("name", ["flywheel_flags", "flywheel_tiers", "flywheel_badges", "flywheel_pillars"])
+def test_the_vocabulary_cannot_be_changed_for_a_run(name):
+    declared = declared_vars(PROJECT)
+    assert name in declared and name in fixed_vars(declared)
+    with pytest.raises(UnknownDbtVar, match=name):
+        checked_vars({name: declared[name]}, declared)
+
+
+def test_every_threshold_can_be_set_for_a_run():
+    declared = declared_vars(PROJECT)
+    thresholds = {name: value for name, value in declared.items() if name not in fixed_vars(declared)}
+    assert "dormant_days" in thresholds and checked_vars(thresholds, declared) == thresholds

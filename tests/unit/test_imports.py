@@ -1,6 +1,7 @@
 """Importing any module of Flywheel has no side effect: no environment written, no file created,
 no thread or server started. (The code location is built when asked: `pipelines.definitions.defs`.)"""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,21 +16,31 @@ names = [m.name for m in pkgutil.walk_packages(pipelines.__path__, "pipelines.")
 for name in names:
     importlib.import_module(name)
 print(json.dumps({"modules": len(names), "environ_changed": sorted(set(os.environ.items()) ^ set(before.items())),
-                  "threads": threading.active_count()}))
+                  "threads": threading.active_count(), "imported_from": pipelines.__file__}))
 """
 
 
-def repo_files() -> set[Path]:
-    """The repository's files, less what other tests write meanwhile (dbt's target/ and logs/,
-    caches, run data): the suite runs on two workers."""
-    skip = {".git", "__pycache__", "target", "logs", "data", "dagster_home", "test-artifacts", ".pytest_cache"}
-    return {p for p in REPO.rglob("*") if not skip & set(p.relative_to(REPO).parts)}
+def private_copy(folder: Path) -> Path:
+    """The package and the dbt project as committed, copied to `folder`: other tests (dbt, runs)
+    write into the working tree meanwhile, so the probe watches a tree nothing else writes to."""
+    tracked = subprocess.run(["git", "ls-files", "pipelines", "dbt_project"], cwd=REPO, capture_output=True,
+                             text=True, check=True).stdout.split()
+    for name in tracked:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, folder / name)
+    return folder
+
+
+def files(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if "__pycache__" not in p.parts}
 
 
 def test_importing_every_module_writes_nothing_and_starts_nothing(tmp_path):
-    before = repo_files()
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(tmp_path)})
+    (work := tmp_path / "work").mkdir()
+    code = private_copy(tmp_path / "code")
+    before = files(code)
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=work, capture_output=True, text=True, timeout=300,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(code), "HOME": str(work)})
     assert done.returncode == 0, done.stderr
     import json
 
@@ -37,5 +48,6 @@ def test_importing_every_module_writes_nothing_and_starts_nothing(tmp_path):
     assert report["modules"] > 40
     assert report["environ_changed"] == []
     assert report["threads"] == 1
-    assert list(tmp_path.iterdir()) == []  # nothing created where it ran (nor a data/ folder)
-    assert repo_files() - before == set()
+    assert report["imported_from"] == str(code / "pipelines" / "__init__.py")  # the copy, not the installed tree
+    assert list(work.iterdir()) == []  # nothing created where it ran (nor a data/ folder)
+    assert files(code) - before == set()  # nor in the code: no manifest, no dbt file, no data

@@ -52,12 +52,12 @@ def test_the_warehouse_is_one_more_setting_and_an_unknown_one_is_refused(tmp_pat
     from pipelines.settings import InvalidSetting
 
     default = Settings.from_env({}, dotenv=None, base=tmp_path)
-    assert default.warehouse == "duckdb" and warehouse(default).dbt_target == "duckdb"
+    assert default.warehouse == "duckdb" and warehouse(default).dbt_target is None  # profiles.yml's default
     assert default.lake == tmp_path / "data" / "lake"
     spark = Settings.from_env({"FLYWHEEL_WAREHOUSE": "Spark", "FLYWHEEL_LAKE_DIR": "lk"}, dotenv=None, base=tmp_path)
     store = warehouse(spark)
     assert isinstance(store, LakeWarehouse) and store.dbt_target == "spark"
-    assert store.dbt_vars() == {"flywheel_lake_dir": str(tmp_path / "lk")}
+    assert store.dbt_env() == {"FLYWHEEL_LAKE_DIR": str(tmp_path / "lk")}
     assert spark.process_environment({})["FLYWHEEL_WAREHOUSE"] == "spark"
     with pytest.raises(InvalidSetting, match="FLYWHEEL_WAREHOUSE='snowflake'.*duckdb or spark"):
         Settings.from_env({"FLYWHEEL_WAREHOUSE": "snowflake"}, dotenv=None, base=tmp_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.dbt.project import DBT_PROJECT_DIR, dbt_project, published_marts
+from pipelines.dbt.project import DBT_PROJECT_DIR, dbt_project, mart_keys, published_marts
 from pipelines.quality.gx_gate import EXPECTATIONS_DIR
 from pipelines.report.figures import BADGE_COLORS, BADGE_LABELS, PILLAR_COLORS, PILLAR_LABELS, TIER_COLORS, TIER_LABELS
 from pipelines.report.render import FLAG_LABELS
@@ -92,3 +92,10 @@ def test_every_published_mart_has_an_enforced_contract(manifest):
         if node["resource_type"] == "model" and node["name"] in published_marts():
             assert node["config"]["contract"]["enforced"], node["name"]
             assert node["columns"] and all(c.get("data_type") for c in node["columns"].values()), node["name"]
+
+
+def test_every_mart_declares_its_key_which_the_gates_name_rows_by():
+    """The gates read each mart's key from its contract (no list of marts to keep by hand)."""
+    keys = mart_keys()
+    assert tuple(keys) == published_marts() and all(keys.values()), keys
+    assert keys["silent_non_use"] == ("user_id", "flag") and keys["login_activity_daily"][0] == "login_date"

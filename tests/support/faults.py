@@ -1,24 +1,16 @@
-"""Faults the sample org injects on request, so tests exercise recovery. Thread-safe, bounded."""
+"""Faults the sample org injects on request, so tests exercise recovery. Thread-safe, bounded.
+
+An org given `Faults()` (`SampleOrg(..., faults=Faults())`) asks it through its fault hook
+(`pipelines/sample_org/fault_hook.py`) at each point where Salesforce can fail."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+
+from pipelines.sample_org.fault_hook import Fault, FaultHook
 
 
-@dataclass(frozen=True)
-class Fault:
-    """What the server does instead of answering normally."""
-
-    kind: str  # "error" (status + errorCode), "drop" (close the socket), "html" (maintenance page),
-    #            "truncated" (JSON cut short), "error_body" (an error list with HTTP 200),
-    #            "drop_after" (answer in full, then close the socket before the answer leaves)
-    status: int = 503
-    error_code: str = "SERVER_UNAVAILABLE"
-    message: str = "Server temporarily unavailable"
-
-
-class Faults:
+class Faults(FaultHook):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.reset()
@@ -33,10 +25,8 @@ class Faults:
             self._bulk_refused: set[str] = set()
             self._repeat_across_pages: set[str] = set()
             self._wrong_values: dict[str, tuple[str, object]] = {}
-            self._hidden: set[tuple[str, str]] = set()
             self._on_subrequest: dict[tuple[int, int], Fault] = {}
             self._released: dict[str, int] = {}
-            self._refused: set[str] = set()
 
     # --- setting faults ---------------------------------------------------------------------
     def expire_sessions_after(self, calls: int) -> None:
@@ -86,32 +76,6 @@ class Faults:
         with self._lock:
             self._on_call[self._calls + k] = Fault("error_body", 200, "UNKNOWN_EXCEPTION", "An unexpected error occurred.")
 
-    def hide_field(self, object_name: str, field: str) -> None:
-        """`field` leaves `object_name`: gone from describe, and a query naming it is refused
-        with INVALID_FIELD, as when a field is deleted or hidden by field-level security."""
-        with self._lock:
-            self._hidden.add((object_name.lower(), field.lower()))
-
-    def show_field(self, object_name: str, field: str) -> None:
-        with self._lock:
-            self._hidden.discard((object_name.lower(), field.lower()))
-
-    def hidden(self, object_name: str, field: str) -> bool:
-        with self._lock:
-            return (object_name.lower(), field.lower()) in self._hidden
-
-    def refuse_object(self, object_name: str) -> None:
-        """`object_name` is out of the user's reach, or not in this org at all (OutOfOffice before
-        API 41, LeadHistory without Lead field history): the global describe leaves it out,
-        describe answers NOT_FOUND and a query INVALID_TYPE, as Salesforce answers for
-        LoginHistory without "Manage Users"."""
-        with self._lock:
-            self._refused.add(object_name.lower())
-
-    def refused(self, object_name: str) -> bool:
-        with self._lock:
-            return object_name.lower() in self._refused
-
     def rate_limit_after(self, calls: int) -> None:
         """`REQUEST_LIMIT_EXCEEDED` once the org's API usage passes `calls`."""
         with self._lock:
@@ -148,7 +112,7 @@ class Faults:
                 *(["session expiry"] if self._expire_at is not None else []),
             ]
 
-    # --- used by the server -----------------------------------------------------------------
+    # --- the hook the server asks -------------------------------------------------------------
     def next_call(self, usage: int) -> tuple[int, Fault | None, bool]:
         """Count an API call; return (call number, a fault to answer with, sessions expired?)."""
         with self._lock:
