@@ -68,8 +68,9 @@ def _refused_text(spec: ObjectSpec, error: SalesforceApiError) -> str:
 
 
 def _blinded_text(spec: ObjectSpec, field: str, rules: Sequence[str]) -> str:
-    return (f"{spec.name}.{field} is hidden by field-level security (or absent), and the rules "
-            f"{', '.join(rules)} cannot judge without it: they would stay silent or flag the wrong people. "
+    named = f"the rule {rules[0]}" if len(rules) == 1 else f"the rules {', '.join(rules)}"
+    return (f"{spec.name}.{field} is hidden by field-level security (or absent), and {named} cannot judge "
+            "without it: flags would be missed, or raised on the wrong people. "
             f"Grant the integration user Read on {spec.name}.{field} (Setup → Object Manager → {spec.name} → "
             "Fields & Relationships → the field → Set Field-Level Security, or Field Permissions in a "
             "permission set).")
