@@ -61,7 +61,7 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
     # On DuckDB one process runs the whole refresh: DuckDB takes one writer at a time, so parallel
     # steps would only queue on the `duckdb` pool, and the built-in sample org starts once per run.
     # On Spark each step is a process of its own (the gates of the raw tables and of the marts run
-    # side by side, each reading the lake); see README, "Run on Spark or Databricks".
+    # side by side, each reading the lake); see docs/spark.md.
     adoption_refresh = dg.define_asset_job(
         JOB,
         selection=dg.AssetSelection.all(),

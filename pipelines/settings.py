@@ -31,7 +31,7 @@ STALE_AFTER_VAR = "FLYWHEEL_STALE_AFTER_HOURS"
 LOCK_WAIT_VAR = "FLYWHEEL_LOCK_WAIT_SECONDS"
 DEFAULT_STALE_AFTER_HOURS = 36.0
 DEFAULT_LOCK_WAIT_SECONDS = 300.0
-# Where the raw rows land and which engine builds the models (README, "Run on Spark or Databricks").
+# Where the raw rows land and which engine builds the models (docs/spark.md).
 WAREHOUSES = ("duckdb", "spark")
 GROUND_TRUTH_FILE = "sample_org_ground_truth.jsonl"
 SAMPLE_ABSENCES_FILE = "sample_org_absences.csv"
@@ -39,7 +39,7 @@ SAMPLE_ABSENCES_FILE = "sample_org_absences.csv"
 SAMPLE_VARS: dict[str, str] = {"seed": "FLYWHEEL_SAMPLE_SEED", "users": "FLYWHEEL_SAMPLE_USERS",
                                "days": "FLYWHEEL_SAMPLE_DAYS"}
 
-# Resource field → environment variable, for a real org (README, "Connect your org").
+# Resource field → environment variable, for a real org (README, "Connect your org"; every setting: docs/operations.md).
 SALESFORCE_VARS: dict[str, str] = {
     "username": "SALESFORCE_USERNAME",
     "password": "SALESFORCE_PASSWORD",
