@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from pipelines.settings import ABSENCES_FILE_VAR, SALESFORCE_VARS, Settings, read_environment
+from pipelines.settings import ABSENCES_FILE_VAR, SALESFORCE_VARS, InvalidSetting, Settings, read_environment
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 
 # The repository root: where pyproject.toml's `[tool.dg]` makes this a `dg` project.
@@ -56,18 +56,22 @@ def _launch(command: list[str], name: str, extra_env: dict[str, str] | None = No
     from pipelines.cli.summary import dagster_home, summary
     from pipelines.dbt.project import ensure_manifest
 
+    configured = Settings.from_env()  # a setting the environment got wrong stops here, before anything is made
     home = dagster_home(Path.cwd())
-    env = _run_env(Settings.from_env(), home, extra_env)
+    env = _run_env(configured, home, extra_env)
     settings = Settings.from_env(env, dotenv=None)
     click.echo("Preparing the dbt manifest …")
     ensure_manifest()
     click.echo("$ " + " ".join(command))
-    launched = launch(command, env, PROJECT_ROOT, home, log_path(settings.log_dir, name), click.echo)
+    log = log_path(settings.log_dir, name)
+    launched = launch(command, env, PROJECT_ROOT, home, log, click.echo)
     if launched.returncode != 0:
         if launched.run_id:
             _alert_failed_run(settings, home, launched.run_id)
+        else:  # it failed before any run began (the code location would not load): its last words
+            click.echo("\n".join(log.read_text(errors="replace").splitlines()[-20:]), err=True)
         click.echo(f"\nadoption_refresh failed (exit {launched.returncode}): the lines above say which step and why; "
-                   "the whole log is in the file named at the start.", err=True)
+                   f"the whole log is in {log}.", err=True)
         return launched.returncode
     click.echo(summary(settings, home))
     return 0
@@ -209,7 +213,10 @@ def check() -> None:
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except InvalidSetting as error:  # a setting the environment got wrong: what to set, no traceback
+        sys.exit(f"flywheel: {error}")
 
 
 if __name__ == "__main__":

@@ -155,3 +155,15 @@ def test_check_does_not_block_on_an_org_without_out_of_office_or_lead_history(ru
     assert result.exit_code == 0, result.output
     assert "A run can proceed." in result.output
     assert "OutOfOffice is not in this org" in result.output and "LeadHistory is not in this org" in result.output
+
+
+def test_a_setting_out_of_range_is_refused_with_what_to_set(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FLYWHEEL_STALE_AFTER_HOURS": "a day"}
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli.main", "run"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "FLYWHEEL_STALE_AFTER_HOURS='a day' is not a positive number" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing started, nothing written
