@@ -1,5 +1,5 @@
 """Who holds the working DuckDB file, from DuckDB's own lock error and /proc, and a bounded wait
-that says so (the real second process: tests/integration/test_warehouse_lock.py)."""
+that says so (with a real second process: tests/integration/test_warehouse_lock.py)."""
 
 import os
 
