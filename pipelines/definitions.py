@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.alerts.sensors import ALERT_SENSORS
+from pipelines.alerts.hook import build_failure_hook
+from pipelines.alerts.sensors import build_alert_sensors
 from pipelines.assets.absences import build_absences_file, build_holidays_file
 from pipelines.assets.checks import build_quality_checks
 from pipelines.assets.extract import EXTRACT_STEP, salesforce_extract
@@ -40,7 +41,7 @@ def warehouse(settings: Settings) -> DuckDBWarehouse:
     The Python steps work on a DuckDB connection either way (`pipelines/storage/lake.py`)."""
     if settings.warehouse == "spark":
         return LakeWarehouse.at(settings.lake)
-    return DuckDBWarehouse(database=str(settings.duckdb_path))
+    return DuckDBWarehouse(database=str(settings.duckdb_path), lock_wait_seconds=settings.lock_wait_seconds)
 
 
 def resources(settings: Settings, salesforce: SalesforceOrg | None = None) -> dict[str, object]:
@@ -60,11 +61,13 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
     # On DuckDB one process runs the whole refresh: DuckDB takes one writer at a time, so parallel
     # steps would only queue on the `duckdb` pool, and the built-in sample org starts once per run.
     # On Spark each step is a process of its own (the gates of the raw tables and of the marts run
-    # side by side, each reading the lake); see README, "Run on Spark or Databricks".
+    # side by side, each reading the lake); see docs/spark.md.
     adoption_refresh = dg.define_asset_job(
         JOB,
         selection=dg.AssetSelection.all(),
         executor_def=dg.multiprocess_executor if settings.warehouse == "spark" else dg.in_process_executor,
+        # a failed or gate-stopped run sends its one alert itself, however it was launched
+        hooks={build_failure_hook(settings.alerts, settings.alert_ledger)},
         description=(
             "Extract from Salesforce, build and test the adoption models, gate them, publish the marts "
             "and the adoption report."
@@ -97,7 +100,7 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
         asset_checks=build_quality_checks(mart_keys(manifest)),
         jobs=[adoption_refresh],
         schedules=[daily_refresh, weekly_reconciliation],
-        sensors=ALERT_SENSORS,
+        sensors=build_alert_sensors(settings, JOB),
         resources=resources(settings, salesforce),
     )
 

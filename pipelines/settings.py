@@ -17,6 +17,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from pipelines.alerts.config import AlertSettings
+
 DUCKDB_PATH_VAR = "FLYWHEEL_DUCKDB_PATH"
 EXPORT_DIR_VAR = "FLYWHEEL_EXPORT_DIR"
 PERSONAL_DATA_VAR = "FLYWHEEL_EXPORT_PERSONAL_DATA"
@@ -26,7 +28,11 @@ WAREHOUSE_VAR = "FLYWHEEL_WAREHOUSE"
 LAKE_DIR_VAR = "FLYWHEEL_LAKE_DIR"
 DEFAULT_DUCKDB_PATH = "data/flywheel.duckdb"
 DEFAULT_EXPORT_DIR = "data/exports"
-# Where the raw rows land and which engine builds the models (README, "Run on Spark or Databricks").
+STALE_AFTER_VAR = "FLYWHEEL_STALE_AFTER_HOURS"
+LOCK_WAIT_VAR = "FLYWHEEL_LOCK_WAIT_SECONDS"
+DEFAULT_STALE_AFTER_HOURS = 36.0
+DEFAULT_LOCK_WAIT_SECONDS = 300.0
+# Where the raw rows land and which engine builds the models (docs/spark.md).
 WAREHOUSES = ("duckdb", "spark")
 GROUND_TRUTH_FILE = "sample_org_ground_truth.jsonl"
 SAMPLE_ABSENCES_FILE = "sample_org_absences.csv"
@@ -35,7 +41,7 @@ SAMPLE_HOLIDAYS_FILE = "sample_org_holidays.csv"
 SAMPLE_VARS: dict[str, str] = {"seed": "FLYWHEEL_SAMPLE_SEED", "users": "FLYWHEEL_SAMPLE_USERS",
                                "days": "FLYWHEEL_SAMPLE_DAYS"}
 
-# Resource field → environment variable, for a real org (README, "Connect your org").
+# Resource field → environment variable, for a real org (README, "Connect your org"; every setting: docs/operations.md).
 SALESFORCE_VARS: dict[str, str] = {
     "username": "SALESFORCE_USERNAME",
     "password": "SALESFORCE_PASSWORD",
@@ -47,6 +53,20 @@ SALESFORCE_VARS: dict[str, str] = {
     "instance_url": "SALESFORCE_INSTANCE_URL",
     "access_token": "SALESFORCE_ACCESS_TOKEN",
     "api_version": "SALESFORCE_API_VERSION",
+}
+
+
+# Where alerts go (docs/operations.md, "Alerts"): AlertSettings field → environment variable.
+ALERT_VARS: dict[str, str] = {
+    "webhook_url": "FLYWHEEL_ALERT_WEBHOOK_URL",
+    "email_to": "FLYWHEEL_ALERT_EMAIL_TO",
+    "email_from": "FLYWHEEL_ALERT_EMAIL_FROM",
+    "smtp_host": "FLYWHEEL_SMTP_HOST",
+    "smtp_port": "FLYWHEEL_SMTP_PORT",
+    "smtp_username": "FLYWHEEL_SMTP_USERNAME",
+    "smtp_password": "FLYWHEEL_SMTP_PASSWORD",
+    "ui_url": "FLYWHEEL_UI_URL",
+    "on_success": "FLYWHEEL_ALERT_ON_SUCCESS",
 }
 
 
@@ -75,6 +95,34 @@ def _warehouse(value: str | None) -> str:
         raise InvalidSetting(f"{WAREHOUSE_VAR}={value!r} is not a warehouse Flywheel knows: set it to "
                              f"{' or '.join(WAREHOUSES)} (or leave it unset for {WAREHOUSES[0]}).")
     return warehouse
+
+
+def _positive(values: Mapping[str, str], var: str, default: float) -> float:
+    raw = (values.get(var) or "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise InvalidSetting(f"{var}={raw!r} is not a positive number: set it to one (or leave it unset for {default:g}).")
+    return value
+
+
+def alert_settings(values: Mapping[str, str]) -> AlertSettings:
+    """`FLYWHEEL_ALERT_*`, `FLYWHEEL_SMTP_*` and `FLYWHEEL_UI_URL` from `values`."""
+    get = {field: (values.get(var) or "").strip() for field, var in ALERT_VARS.items()}
+    to = tuple(a.strip() for a in get["email_to"].split(",") if a.strip())
+    return AlertSettings(
+        webhook_url=get["webhook_url"] or None,
+        email_to=to,
+        email_from=get["email_from"] or (to[0] if to else None),
+        smtp_host=get["smtp_host"] or None,
+        smtp_port=int(get["smtp_port"] or 587),
+        smtp_username=get["smtp_username"] or None,
+        smtp_password=values.get(ALERT_VARS["smtp_password"]) or None,
+        ui_url=get["ui_url"].rstrip("/") or None,
+        on_success=_true(get["on_success"]),
+    )
 
 
 def read_environment(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> dict[str, str]:
@@ -106,14 +154,23 @@ class Settings:
     lake_dir: Path | None = None
     """Where the raw rows land on Spark (`FLYWHEEL_LAKE_DIR`); None: `lake/` beside the DuckDB file
     (`data/lake` by default)."""
+    alerts: AlertSettings = AlertSettings()
+    """Where alerts go: a webhook and/or email (`FLYWHEEL_ALERT_*`, `FLYWHEEL_SMTP_*`, `FLYWHEEL_UI_URL`)."""
+    stale_after_hours: float = DEFAULT_STALE_AFTER_HOURS
+    """With no successful run of adoption_refresh for this long, one alert says so
+    (`FLYWHEEL_STALE_AFTER_HOURS`)."""
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    """How long a run waits for another process to let go of the working DuckDB file before it
+    fails naming it (`FLYWHEEL_LOCK_WAIT_SECONDS`)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env"),
                  base: Path | None = None) -> Settings:
         """Read once: `FLYWHEEL_DUCKDB_PATH` (default `data/flywheel.duckdb`),
         `FLYWHEEL_EXPORT_DIR` (default `data/exports`), `FLYWHEEL_EXPORT_PERSONAL_DATA`,
-        `FLYWHEEL_ABSENCES_FILE`, `FLYWHEEL_HOLIDAYS_FILE`, `FLYWHEEL_SAMPLE_*`, `FLYWHEEL_WAREHOUSE` (default `duckdb`),
-        `FLYWHEEL_LAKE_DIR` (default `lake/` beside the DuckDB file), and which
+        `FLYWHEEL_ABSENCES_FILE`, `FLYWHEEL_HOLIDAYS_FILE`, `FLYWHEEL_SAMPLE_*`, `FLYWHEEL_WAREHOUSE` (default
+        `duckdb`), `FLYWHEEL_LAKE_DIR` (default `lake/` beside the DuckDB file), the alert channels,
+        `FLYWHEEL_STALE_AFTER_HOURS` (36), `FLYWHEEL_LOCK_WAIT_SECONDS` (300), and which
         `SALESFORCE_*` variables are set. Relative paths are taken from `base` (the working
         directory)."""
         values = read_environment(env, dotenv)
@@ -128,6 +185,9 @@ class Settings:
             holidays_file=_optional_path(values, HOLIDAYS_FILE_VAR, base),
             warehouse=_warehouse(values.get(WAREHOUSE_VAR)),
             lake_dir=_absolute(values[LAKE_DIR_VAR], base) if values.get(LAKE_DIR_VAR) else None,
+            alerts=alert_settings(values),
+            stale_after_hours=_positive(values, STALE_AFTER_VAR, DEFAULT_STALE_AFTER_HOURS),
+            lock_wait_seconds=_positive(values, LOCK_WAIT_VAR, DEFAULT_LOCK_WAIT_SECONDS),
         )
 
     @property
@@ -138,6 +198,18 @@ class Settings:
     def lake(self) -> Path:
         """The lake folder (`pipelines/storage/lake.py`), used when `warehouse` is `spark`."""
         return self.lake_dir or self.duckdb_path.parent / "lake"
+
+    @property
+    def alert_ledger(self) -> Path:
+        """The runs an alert was sent for, one file each, beside the database
+        (`data/flywheel.duckdb` → `data/flywheel.alerts/`): whoever claims a run first sends
+        its one alert (pipelines/alerts/ledger.py)."""
+        return self.duckdb_path.with_name(f"{self.duckdb_path.stem}.alerts")
+
+    @property
+    def log_dir(self) -> Path:
+        """Where `flywheel demo` and `flywheel run` write each run's whole log (`data/logs/`)."""
+        return self.duckdb_path.parent / "logs"
 
     @property
     def ground_truth_path(self) -> Path:

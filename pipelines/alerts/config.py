@@ -1,8 +1,7 @@
-"""Where alerts go, read from a mapping of environment variables (so a settings object can pass one)."""
+"""Where alerts go (read from the environment in `pipelines/settings.py`, `Settings.alerts`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -25,21 +24,9 @@ class AlertSettings:
     def email(self) -> bool:
         return bool(self.email_to and self.smtp_host)
 
+    @property
+    def any_channel(self) -> bool:
+        return bool(self.webhook_url or self.email)
+
     def secrets(self) -> list[str]:
         return [s for s in (self.smtp_password, self.webhook_url) if s]
-
-
-def alert_settings(env: Mapping[str, str]) -> AlertSettings:
-    """`FLYWHEEL_ALERT_*`, `FLYWHEEL_SMTP_*` and `FLYWHEEL_UI_URL` from `env`."""
-    to = tuple(a.strip() for a in env.get("FLYWHEEL_ALERT_EMAIL_TO", "").split(",") if a.strip())
-    return AlertSettings(
-        webhook_url=env.get("FLYWHEEL_ALERT_WEBHOOK_URL") or None,
-        email_to=to,
-        email_from=env.get("FLYWHEEL_ALERT_EMAIL_FROM") or (to[0] if to else None),
-        smtp_host=env.get("FLYWHEEL_SMTP_HOST") or None,
-        smtp_port=int(env.get("FLYWHEEL_SMTP_PORT") or 587),
-        smtp_username=env.get("FLYWHEEL_SMTP_USERNAME") or None,
-        smtp_password=env.get("FLYWHEEL_SMTP_PASSWORD") or None,
-        ui_url=(env.get("FLYWHEEL_UI_URL") or "").rstrip("/") or None,
-        on_success=env.get("FLYWHEEL_ALERT_ON_SUCCESS", "").strip().lower() in {"1", "true", "yes"},
-    )

@@ -150,9 +150,9 @@ def salesforce_extract(
     clock = None
     with _explained_failures(), duckdb.get_connection() as con:
         specs = config.specs(selected)
-        client = salesforce.client()
+        client = salesforce.client(log=context.log)  # retries, Bulk job states, progress: in the run's log
         calls_before = client.calls
-        for outcome in sync_objects(client, con, specs, config.options(context.run_id), log=context.log):
+        for outcome in sync_objects(client, con, specs, config.options(context.run_id)):
             if isinstance(outcome, SyncFailure):
                 context.log.error(f"{outcome.object_name} was not synced: {outcome.error}")
                 failures.append(outcome)
@@ -175,9 +175,13 @@ def salesforce_extract(
                 **table_metadata(con, raw_store.SCHEMA, "_sync_state"),
             })
     if failures:
+        by_error: dict[str, list[str]] = {}  # one error (an outage, the quota) often stops every object
+        for f in failures:
+            by_error.setdefault(str(f.error), []).append(f.object_name)
         raise dg.Failure(
             description=" ".join(
-                f"{f.error} {f.object_name} was not synced in this run; its watermark is unchanged." for f in failures
+                f"{error} Not synced in this run, watermark unchanged: {', '.join(names)}."
+                for error, names in by_error.items()
             ),
             metadata={"objects_not_synced": ", ".join(f.object_name for f in failures),
                       "errors": ", ".join(sorted({type(f.error).__name__ for f in failures})),

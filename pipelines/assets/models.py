@@ -10,7 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, dbt_assets
 from pipelines.assets.extract import DUCKDB_POOL, REVOPS
 from pipelines.dbt.project import FlywheelDbtCli, dbt_project, dbt_vars_args
 from pipelines.dbt.run_notes import run_notes
-from pipelines.dbt.vars import checked_vars, declared_vars
+from pipelines.dbt.vars import MODELS_STEP, checked_vars, declared_vars
 from pipelines.storage.warehouse import DuckDBWarehouse, table_metadata
 
 GROUP = "adoption_models"
@@ -54,6 +54,7 @@ def build_adoption_models(manifest_path: Path) -> dg.AssetsDefinition:
     """Every dbt model as an asset, from the manifest at `manifest_path`."""
 
     @dbt_assets(
+        name=MODELS_STEP,
         manifest=manifest_path,
         project=dbt_project,
         dagster_dbt_translator=FlywheelTranslator(),
@@ -62,6 +63,7 @@ def build_adoption_models(manifest_path: Path) -> dg.AssetsDefinition:
     def adoption_models(context: dg.AssetExecutionContext, dbt: FlywheelDbtCli, duckdb: DuckDBWarehouse,
                         config: DbtVarsConfig):
         overrides = checked_vars(config.vars, declared_vars(dbt_project.project_dir / "dbt_project.yml"))
+        duckdb.wait_until_free()  # dbt opens the file itself: a reader holding it is named here first
         # Unit tests check the SQL of the rules against fixed inputs: they run in development and
         # CI (`dbt build`, tests/dbt), not against every day's data, as dbt recommends.
         build = dbt.cli(["build", "--exclude-resource-type", "unit_test", *dbt_vars_args(overrides)],

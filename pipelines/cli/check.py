@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pipelines.cli.scope import ScopeReport, describe_scope, read_scope
 from pipelines.dbt.picklists import picklist_warnings, project_vars
 from pipelines.extract.columns import picklist_values
+from pipelines.dbt.rule_fields import rule_fields
 from pipelines.extract.options import DEFAULT_BULK_THRESHOLD
 from pipelines.extract.sync import not_in_org
 from pipelines.salesforce.client import MAX_QUERY_SUBREQUESTS, SalesforceApiError, SalesforceClient
@@ -73,9 +74,21 @@ def _refused_text(spec: ObjectSpec, error: SalesforceApiError) -> str:
     return f"{spec.name} cannot be read ({error}). Give the integration user Read access to {spec.name}."
 
 
+def _blinded_text(spec: ObjectSpec, field: str, rules: Sequence[str]) -> str:
+    named = f"the rule {rules[0]}" if len(rules) == 1 else f"the rules {', '.join(rules)}"
+    return (f"{spec.name}.{field} is hidden by field-level security (or absent), and {named} cannot judge "
+            "without it: flags would be missed, or raised on the wrong people. "
+            f"Grant the integration user Read on {spec.name}.{field} (Setup → Object Manager → {spec.name} → "
+            "Fields & Relationships → the field → Set Field-Level Security, or Field Permissions in a "
+            "permission set).")
+
+
 def preflight(client: SalesforceClient, objects: Sequence[ObjectSpec] = OBJECTS, *, page_size: int = 2000,
-              bulk_threshold: int | None = DEFAULT_BULK_THRESHOLD, quota_share: float = 0.8) -> Preflight:
-    """What stands between this org and a run: pure reads through `client`."""
+              bulk_threshold: int | None = DEFAULT_BULK_THRESHOLD, quota_share: float = 0.8,
+              needed_by: dict[str, tuple[str, ...]] | None = None) -> Preflight:
+    """What stands between this org and a run: pure reads through `client`. A hidden field that
+    a rule needs (`needed_by`: field → rules, from the rules' YAML) blocks; any other is a warning."""
+    needed_by = rule_fields() if needed_by is None else needed_by
     report = Preflight()
     readable: list[ObjectSpec] = []
     dbt_vars = project_vars()
@@ -96,9 +109,13 @@ def preflight(client: SalesforceClient, objects: Sequence[ObjectSpec] = OBJECTS,
             report.block(f"{spec.name} lacks {', '.join(required)}, without which its rows mean nothing: "
                          "field-level security hides them from the integration user; grant Read on them.")
             continue
-        if missing:
-            report.warn(f"{spec.name}: {', '.join(missing)} hidden by field-level security (or absent); "
-                        "they are skipped and their columns stay empty. Grant Read on them to fill them.")
+        for field in missing:
+            if f"{spec.name}.{field}" in needed_by:
+                report.block(_blinded_text(spec, field, needed_by[f"{spec.name}.{field}"]))
+        optional = [f for f in missing if f"{spec.name}.{f}" not in needed_by]
+        if optional:
+            report.warn(f"{spec.name}: {', '.join(optional)} hidden by field-level security (or absent); no rule "
+                        "needs them: they are skipped and their columns stay empty. Grant Read on them to fill them.")
         for warning in picklist_warnings(spec.name, picklist_values(answer), dbt_vars):
             report.warn(f"{spec.name}: {warning}")
         readable.append(spec)

@@ -1,4 +1,8 @@
-"""The `flywheel` command: demo, check, run, ui. A bare call prints help; nothing starts unasked."""
+"""The `flywheel` command: demo, check, run, ui. A bare call prints help; nothing starts unasked.
+
+Only click, the settings and the list of objects are imported at start: `flywheel --help` answers
+at once, and each subcommand imports what it needs (Dagster, dbt, DuckDB) when it runs.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from typing import Any
 
 import click
 
-from pipelines.settings import ABSENCES_FILE_VAR, HOLIDAYS_FILE_VAR, SALESFORCE_VARS, Settings, read_environment
-from pipelines.cli.summary import dagster_home, summary
+from pipelines.settings import (
+    ABSENCES_FILE_VAR, HOLIDAYS_FILE_VAR, SALESFORCE_VARS, InvalidSetting, Settings, read_environment,
+)
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
 
 # The repository root: where pyproject.toml's `[tool.dg]` makes this a `dg` project.
@@ -46,21 +51,46 @@ def launch_command(full_refresh: bool = False, objects: tuple[str, ...] = ()) ->
     return command
 
 
-def _launch(command: list[str], extra_env: dict[str, str] | None = None) -> int:
+def _launch(command: list[str], name: str, extra_env: dict[str, str] | None = None) -> int:
+    """Run `command`, its whole log in a file and its progress on the terminal; then say where the
+    outputs are, or send the failed run's one alert if the run did not send it itself."""
+    from pipelines.cli.launch import launch, log_path
+    from pipelines.cli.summary import dagster_home, summary
     from pipelines.dbt.project import ensure_manifest
 
+    configured = Settings.from_env()  # a setting the environment got wrong stops here, before anything is made
     home = dagster_home(Path.cwd())
-    env = _run_env(Settings.from_env(), home, extra_env)
+    env = _run_env(configured, home, extra_env)
     settings = Settings.from_env(env, dotenv=None)
     click.echo("Preparing the dbt manifest …")
     ensure_manifest()
     click.echo("$ " + " ".join(command))
-    result = subprocess.run(command, env=env, cwd=PROJECT_ROOT)
-    if result.returncode != 0:
-        click.echo(f"\nadoption_refresh failed (exit {result.returncode}); the log above says which step and why.", err=True)
-        return result.returncode
+    log = log_path(settings.log_dir, name)
+    launched = launch(command, env, PROJECT_ROOT, home, log, click.echo)
+    if launched.returncode != 0:
+        if launched.run_id:
+            _alert_failed_run(settings, home, launched.run_id)
+        else:  # it failed before any run began (the code location would not load): its last words
+            click.echo("\n".join(log.read_text(errors="replace").splitlines()[-20:]), err=True)
+        click.echo(f"\nadoption_refresh failed (exit {launched.returncode}): the lines above say which step and why; "
+                   f"the whole log is in {log}.", err=True)
+        return launched.returncode
     click.echo(summary(settings, home))
     return 0
+
+
+def _alert_failed_run(settings: Settings, home: Path, run_id: str) -> None:
+    """The failed run's alert, when no one sent it (a run of an asset selection has no hook)."""
+    import logging
+
+    import dagster as dg
+
+    from pipelines.alerts.run_failures import alert_failed_run
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        reached = alert_failed_run(instance, run_id, settings.alerts, settings.alert_ledger, logging.getLogger(__name__))
+    if reached:
+        click.echo(f"The failure alert was sent by {', '.join(reached)}.")
 
 
 def _objects(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...]:
@@ -74,6 +104,7 @@ def _objects(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="flywheel", prog_name="flywheel", message="%(prog)s %(version)s")
 def cli() -> None:
     """Flywheel: adoption analytics for Salesforce.
 
@@ -93,7 +124,7 @@ def demo(users: int, days: int, seed: int) -> None:
                                "Unset them, or use `flywheel run` for your org.")
     extra = {"FLYWHEEL_SAMPLE_USERS": str(users), "FLYWHEEL_SAMPLE_DAYS": str(days), "FLYWHEEL_SAMPLE_SEED": str(seed)}
     extra |= {var: str(path) for var, path in write_sample_files(settings, seed=seed, users=users, days=days).items()}
-    sys.exit(_launch(launch_command(), extra))
+    sys.exit(_launch(launch_command(), "demo", extra))
 
 
 def write_sample_files(settings: Settings, **size: int) -> dict[str, Path]:
@@ -133,7 +164,7 @@ def run(full_refresh: bool, objects: tuple[str, ...]) -> None:
                 f"--objects extracts only {', '.join(objects)}, but {', '.join(never)} were never synced into "
                 "this database, so the models could not be built: run `flywheel run` once without --objects first."
             )
-    sys.exit(_launch(launch_command(full_refresh, objects)))
+    sys.exit(_launch(launch_command(full_refresh, objects), "run"))
 
 
 def never_synced(database: Path, objects: tuple[str, ...]) -> list[str]:
@@ -154,6 +185,8 @@ def never_synced(database: Path, objects: tuple[str, ...]) -> list[str]:
 @click.option("--port", type=int, default=3000, show_default=True)
 def ui(port: int) -> None:
     """Open the Dagster UI on 127.0.0.1, with runs kept in ./dagster_home (or $DAGSTER_HOME)."""
+    from pipelines.cli.summary import dagster_home
+
     home = dagster_home(Path.cwd())
     command = ["dg", "dev", "--host", "127.0.0.1", "--port", str(port)]
     click.echo(f"DAGSTER_HOME={home} $ " + " ".join(command))
@@ -193,7 +226,10 @@ def check() -> None:
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except InvalidSetting as error:  # a setting the environment got wrong: what to set, no traceback
+        sys.exit(f"flywheel: {error}")
 
 
 if __name__ == "__main__":

@@ -34,14 +34,15 @@ def dagster_home(cwd: Path) -> Path:
     return home
 
 
-def table_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    """Row counts of every table Flywheel wrote, schema-qualified (on Spark, the lake's tables are
-    views in the connection)."""
+def table_counts(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = ("raw_salesforce", "marts")) -> list[tuple[str, int]]:
+    """Row counts of every table Flywheel wrote in `schemas`, schema-qualified (on Spark, the lake's
+    tables are views in the connection)."""
     tables = con.execute(
         "SELECT table_schema, table_name FROM information_schema.tables "
-        "WHERE table_schema IN ('raw_salesforce', 'marts') "
+        f"WHERE table_schema IN ({', '.join('?' for _ in schemas)}) "
         "AND table_name NOT LIKE '\\_%' ESCAPE '\\' "
-        "ORDER BY table_schema, table_name"
+        "ORDER BY table_schema, table_name",
+        list(schemas),
     ).fetchall()
     return [
         (f"{schema}.{name}", con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0])
@@ -50,34 +51,40 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
 
 
 def summary(settings: Settings, home: Path) -> str:
+    """Where a run's outputs are. Readers are pointed at the publication (`current/`), which is
+    swapped in atomically and never blocks a run; the working database is the run's own."""
     current = settings.export_dir / "current"
-    if settings.warehouse == "spark":  # no working DuckDB file: the lake, and the published copy to query
-        database = current / DATABASE_NAME
-        lines = ["", "Flywheel ran adoption_refresh on Spark. Outputs:", f"  lake (Parquet)    {settings.lake}"]
-        with LakeWarehouse.at(settings.lake).get_connection() as con:
-            counts = table_counts(con)
-    else:
-        database = settings.duckdb_path
-        lines = ["", "Flywheel ran adoption_refresh. Outputs:", f"  DuckDB database  {database}"]
-        with duckdb.connect(str(database), read_only=True) as con:
-            counts = table_counts(con)
-    lines += [f"    {name:<40} {rows:>10,} rows" for name, rows in counts]
-    if current.exists():
-        lines.append(f"  published marts   {current}  (Parquet, CSV, flywheel_marts.duckdb, manifest.json)")
-    docs = settings.export_dir / "data_docs" / "index.html"
-    if docs.exists():
-        lines.append(f"  Data Docs (gates) {docs}")
+    published = current / DATABASE_NAME
+    lines = ["", "Flywheel ran adoption_refresh. Read the publication (BI tools, notebooks, SQL clients):"]
+    if published.exists():
+        with duckdb.connect(str(published), read_only=True) as con:
+            counts = table_counts(con, ("marts",))
+        lines.append(f"  published marts   {published}")
+        lines += [f"    {name:<36} {rows:>10,} rows" for name, rows in counts]
+        lines.append(f"                    and each mart as Parquet and CSV, with manifest.json, in {current}")
     report = report_path(settings.export_dir)
     if report.exists():
         lines.append(f"  adoption report   {report}  (open it in a browser; works offline)")
+    docs = settings.export_dir / "data_docs" / "index.html"
+    if docs.exists():
+        lines.append(f"  Data Docs (gates) {docs}")
+    if settings.warehouse == "spark":  # no working DuckDB file: the lake
+        with LakeWarehouse.at(settings.lake).get_connection() as con:
+            raw = table_counts(con, ("raw_salesforce",))
+        where = f"  lake (Parquet)    {settings.lake}"
+    else:
+        with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+            raw = table_counts(con, ("raw_salesforce",))
+        where = f"  working database  {settings.duckdb_path}  (the run's own: point no reader at it)"
+    each = ", ".join(f"{name.split('.')[1]} {rows:,}" for name, rows in raw)
+    lines += [where, f"    raw_salesforce: {len(raw)} tables, {sum(rows for _, rows in raw):,} rows ({each})"]
     truth = settings.ground_truth_path
     if truth.exists():
         lines.append(f"  sample org ground truth  {truth}")
     lines += [
-        f"  Dagster runs     {home}",
+        f"  Dagster runs      {home}  (open the UI: flywheel ui)",
         "",
-        f"Query it:    python -c \"import duckdb; duckdb.connect('{database}', read_only=True)"
+        f"Query it: python -c \"import duckdb; duckdb.connect('{published}', read_only=True)"
         ".sql('FROM marts.silent_non_use').show()\"",
-        "Open the UI: flywheel ui",
     ]
     return "\n".join(lines)

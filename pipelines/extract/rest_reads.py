@@ -19,7 +19,6 @@ it staged; at most `MAX_RESTARTS` times, then the read fails.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +34,6 @@ from pipelines.salesforce.client import (
     query_body,
 )
 
-log = logging.getLogger(__name__)
 # QUERY_TIMEOUT: halve the window at most this often (from 1999, 12 halvings leave ~2 days).
 MAX_WINDOW_SPLITS = 12
 EARLIEST_RECORD = datetime(1999, 1, 1)  # no Salesforce org holds a record older than this
@@ -178,7 +176,8 @@ def _take(client: SalesforceClient, read: RestRead, item: _Planned, result: SubR
                     error_code=error.error_code, hint="Salesforce keeps releasing the query's cursor; run again later.",
                 )
                 return None
-            log.warning("%s: its query locator is no longer valid (%s); reading it again from its start", read.object_name, error)
+            client.log.warning(f"{read.object_name}: its query locator is no longer valid ({error}); "
+                               "reading it again from its start")
             read.restart(reason)
             return Restart(reason)
         if item.opens and error.error_code == "QUERY_TIMEOUT" and read.windows[0].splits < MAX_WINDOW_SPLITS:

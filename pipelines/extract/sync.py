@@ -87,7 +87,7 @@ def sync_objects(
     """Sync each object; yield its report once its rows and watermark are committed, or its
     failure, one outcome per object, in the order their reads end. A call that fails for all
     (an outage past the retries, the quota) fails every object not yet committed."""
-    log = log or logging.getLogger(__name__)
+    log = log or client.log
     synced_at = datetime.now(timezone.utc).replace(tzinfo=None)
     raw_store.ensure_state_table(con)
     ended: set[str] = set()

@@ -165,12 +165,14 @@ def _template() -> jinja2.Template:
     return environment.get_template("adoption_report.html.j2")
 
 
-def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.datetime) -> str:
-    """The whole page as a string."""
+def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.datetime,
+                  what_if: str | None = None) -> str:
+    """The whole page as a string; `what_if` labels a what-if run's report with its vars."""
     week_start = data.as_of - dt.timedelta(days=6)
     built = generated_at.astimezone(dt.timezone.utc)
     return _template().render(
         as_of=data.as_of,
+        what_if=what_if,
         week_start=week_start,
         generated_at=f"{day(built)} {built:%H:%M} UTC",
         plotlyjs=Markup(get_plotlyjs()),

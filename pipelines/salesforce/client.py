@@ -3,7 +3,8 @@
 simple-salesforce sends every request (and renews an expired session where the auth mode can);
 this layer adds what a pipeline needs around it: pages parsed with orjson, 5xx and dropped
 connections retried with bounded backoff, every call counted, and errors that name the object,
-the call and what to do.
+the call and what to do. Every retry, with its reason, and each Bulk job's state go to the
+client's `log`: in a run, the step's own logger, so they show in the run's log in the Dagster UI.
 
 Small requests travel together in Composite calls (`/composite`): Salesforce counts one such call,
 up to 25 subrequests of which up to 5 are queries, as a single call toward the daily API limit.
@@ -105,8 +106,6 @@ MAX_QUERY_SUBREQUESTS = 5
 
 _REFERENCE = re.compile(r"@\{(\w+)((?:\.\w+|\[\d+\])*)\}")
 _REFERENCE_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
-log = logging.getLogger(__name__)
-
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
@@ -122,10 +121,13 @@ class SalesforceClient:
         retry: RetryPolicy = RetryPolicy(),
         quota_share: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        log: logging.Logger | None = None,
     ):
         """`quota_share`: stop before a call once this share of the org's daily API requests
-        (as the last `Sforce-Limit-Info` reported) is used, leaving the rest to other tools."""
+        (as the last `Sforce-Limit-Info` reported) is used, leaving the rest to other tools.
+        `log`: where retries, Bulk job states and read progress go (a run's `context.log`)."""
         self.sf = sf
+        self.log = log or logging.getLogger(__name__)
         self.mode = mode
         self.quota_share = quota_share
         self.calls = 0
@@ -199,7 +201,7 @@ class SalesforceClient:
             if delay is None:
                 return results  # each failed subrequest fails its own object
             failed = ", ".join(f"{ref} HTTP {results[ref].status}" for ref in sorted(again) if results[ref].status >= 500)
-            log.warning("%s for %s: subrequest %s; resending it (only it) in %.2fs", call, object_name, failed, delay)
+            self.log.warning(f"{call} for {object_name}: subrequest {failed}; resending it (only it) in {delay:.2f}s")
             self._sleep(delay)
             resend = [replace(s, url=_resolve(s.url, results, again)) for s in subrequests if s.reference_id in again]
             results |= self._composite_once(resend, object_name=object_name, call=call)
@@ -262,11 +264,16 @@ class SalesforceClient:
         )
         job_url = f"{jobs}/{job['id']}"
         deadline = time.monotonic() + timeout_seconds
-        progress = Progress(log, f"Bulk API 2.0 read of {object_name}")
+        progress = Progress(self.log, f"Bulk API 2.0 read of {object_name}")
         poll = 0.25  # small jobs finish in a moment; large ones are polled less and less often
+        state = job.get("state")
+        self.log.info(f"Bulk API 2.0 job {job['id']} for {object_name}: {state}")
         while True:
             info = self._get_json(job_url, object_name=object_name, call="Bulk API 2.0 job status")
-            state = info.get("state")
+            if info.get("state") != state:
+                state = info.get("state")
+                self.log.info(f"Bulk API 2.0 job {job['id']} for {object_name}: {state}"
+                              + (f", {info['numberRecordsProcessed']:,} records" if info.get("numberRecordsProcessed") else ""))
             if state == "JobComplete":
                 break
             if state in ("Failed", "Aborted"):
@@ -350,7 +357,7 @@ class SalesforceClient:
                     object_name, call, f"{problem}, still after {self._retry.attempts} attempts",
                     hint="Salesforce or the network is unavailable; run again later.",
                 )
-            log.warning("%s for %s: %s; retrying in %.2fs", call, object_name, problem, delay)
+            self.log.warning(f"{call} for {object_name}: {problem}; retrying in {delay:.2f}s")
             self._sleep(delay)
 
     def _check_quota(self, object_name: str, call: str) -> None:

@@ -24,7 +24,8 @@ class SalesforceOrg(dg.ConfigurableResource):
 
     api_quota_share: float = 0.8
 
-    def client(self) -> SalesforceClient:
+    def client(self, log: Any = None) -> SalesforceClient:
+        """The logged-in client; `log` (a step's `context.log`) hears its retries and progress."""
         raise NotImplementedError
 
 
@@ -61,13 +62,14 @@ class SalesforceResource(SalesforceOrg):
             self._client.sf.session.close()
             self._client = None
 
-    def client(self) -> SalesforceClient:
-        """The run's logged-in client (one login per run, shared by every asset)."""
+    def client(self, log: Any = None) -> SalesforceClient:
+        """The run's logged-in client (one login per run, shared by every asset); `log`: where its
+        retries and progress go (the asking step's `context.log`)."""
         if self._client is None:
             creds = self.credentials()
             sf = connect(creds, session=self.http_session())
             self._client = SalesforceClient(
-                sf, mode=creds.mode, secrets=creds.secrets(), quota_share=self.api_quota_share
+                sf, mode=creds.mode, secrets=creds.secrets(), quota_share=self.api_quota_share, log=log
             )
         return self._client
 

@@ -47,14 +47,14 @@ class SampleOrgResource(SalesforceOrg):
             self._org.stop()
             self._org = None
 
-    def client(self) -> SalesforceClient:
+    def client(self, log: Any = None) -> SalesforceClient:
         if self._client is None:
             org = self._start()
             c = org.credentials
             creds = Credentials(username=c.username, password=c.password, security_token=c.security_token)
             sf = connect(creds, session=org.client_session())
             self._client = SalesforceClient(
-                sf, mode=creds.mode, secrets=creds.secrets(), quota_share=self.api_quota_share
+                sf, mode=creds.mode, secrets=creds.secrets(), quota_share=self.api_quota_share, log=log
             )
         return self._client
 

@@ -239,6 +239,9 @@ class LakeWarehouse(DuckDBWarehouse):
     def dbt_env(self) -> dict[str, str]:
         return {LAKE_DIR_VAR: self.lake_dir}
 
+    def wait_until_free(self) -> None:
+        """Nothing to wait for: every step works on a scratch file of its own."""
+
 
 def _remove_orphans(work: Path) -> None:
     """Scratch files of processes that no longer run (a killed run)."""

@@ -2,33 +2,43 @@
 
 Connections live only inside `with` blocks and close however the block ends (dagster-duckdb's
 resource leaves its connection open when the block raises, which keeps the file locked), and
-every session works in UTC, as the raw tables do.
+every session works in UTC, as the raw tables do. Another process holding the file is waited for,
+named in the run's log, and named in the failure when it does not let go (pipelines/storage/lock.py).
 """
 
 from __future__ import annotations
 
-import time
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from pipelines.dbt.project import dbt_target_path
-from pipelines.settings import DUCKDB_PATH_VAR
+from pipelines.settings import DEFAULT_LOCK_WAIT_SECONDS, DUCKDB_PATH_VAR
+from pipelines.storage.lock import WarehouseLocked, wait_for_lock
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
     """`database`: an absolute path (see `pipelines.settings`)."""
 
     database: str
-    lock_retries: int = 10
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    """How long to wait for another process to let go of the file (`FLYWHEEL_LOCK_WAIT_SECONDS`)."""
     memory_limit: str = "512MB"
     """DuckDB's working memory; larger merges spill to disk beside the database."""
     dbt_target: str | None = None
     """The target in dbt_project/profiles.yml the models are built with; None: its default (this
     DuckDB file), which keeps the prepared parse valid (`pipelines/dbt/project.py`)."""
+
+    _log: Any = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._log = context.log  # waiting for a lock shows in the run's log
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -49,16 +59,26 @@ class DuckDBWarehouse(dg.ConfigurableResource):
     def dbt_target_path(self) -> Path:
         return dbt_target_path(self.database)
 
+    def wait_until_free(self) -> None:
+        """Return once no other process holds the file (a step that hands the file to another
+        process, dbt, waits here first), or fail naming the one that does."""
+        with self.get_connection():
+            pass
+
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        """DuckDB lets one process write at a time: wait (bounded) for another to let go."""
-        for attempt in range(self.lock_retries):
-            try:
-                return duckdb.connect(self.database)
-            except duckdb.IOException:
-                if attempt == self.lock_retries - 1:
-                    raise
-                time.sleep(min(0.25 * 2**attempt, 5.0))
-        raise AssertionError("unreachable")
+        """DuckDB lets one process write at a time: wait (bounded) for another to let go; past the
+        wait, the step fails with who holds the file and what to do (no traceback)."""
+        try:
+            return wait_for_lock(lambda: duckdb.connect(self.database), _lock_conflict, self.database,
+                                 self.lock_wait_seconds, self._log or logging.getLogger(__name__))
+        except WarehouseLocked as locked:
+            raise dg.Failure(description=str(locked), allow_retries=False) from None
+
+
+def _lock_conflict(error: Exception) -> str | None:
+    """DuckDB's message when `error` is another process's lock on the file."""
+    message = str(error)
+    return message if isinstance(error, duckdb.IOException) and "lock" in message.lower() else None
 
 
 def table_metadata(con: duckdb.DuckDBPyConnection, schema: str, table: str, *, count_rows: bool = True) -> dict:

@@ -47,8 +47,26 @@ def test_first_run_says_it_uses_the_sample_org_and_where_outputs_are(quickstart)
     cwd, (first, _) = quickstart
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "built-in sample org" in first.stdout + first.stderr
-    assert str(cwd / "data" / "flywheel.duckdb") in first.stdout
-    assert "raw_salesforce.login_history" in first.stdout
+    published = cwd / "data" / "exports" / "current" / "flywheel_marts.duckdb"
+    assert f"published marts   {published}" in first.stdout and "marts.silent_non_use" in first.stdout
+    assert f"duckdb.connect('{published}', read_only=True)" in first.stdout  # readers are sent to the publication
+    assert f"working database  {cwd / 'data' / 'flywheel.duckdb'}  (the run's own" in first.stdout
+    assert "login_history 3" in first.stdout  # the raw tables' rows, on one line
+
+
+def test_the_demo_prints_about_a_screen_and_names_the_file_with_the_whole_log(quickstart):
+    cwd, (first, _) = quickstart
+    print(first.stdout)
+    lines = first.stdout.splitlines()
+    assert len(lines) <= 60
+    assert "done adoption_models (" in first.stdout and "dbt tests passed" in first.stdout
+    assert "gates: " in first.stdout and "checks passed" in first.stdout
+    assert not any(" - DEBUG - " in line or " of 262 " in line or "START test" in line for line in lines)
+    [named] = [line for line in lines if line.startswith("The whole log of this run: ")]
+    log = Path(named.split(": ", 1)[1])
+    assert log.parent == cwd / "data" / "logs" and log.name.startswith("flywheel-demo-")
+    whole = log.read_text()
+    assert " - DEBUG - " in whole and "STEP_START" in whole and "START test" in whole and "Completed successfully" in whole
 
 
 def test_raw_tables_equal_the_org(quickstart):
@@ -154,15 +172,18 @@ def test_every_mart_is_built(quickstart):
             assert con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0] > 0, mart
 
 
-def readme_sql() -> list[str]:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    return re.findall(r"```sql\n(.*?)```", readme, flags=re.S)
+def documented_sql() -> list[str]:
+    """Every SQL block of the README and the docs."""
+    root = Path(__file__).resolve().parents[2]
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    return [q for page in pages for q in re.findall(r"```sql\n(.*?)```", page.read_text(), flags=re.S)]
 
 
-def test_every_sql_query_in_the_readme_answers_on_the_default_org(quickstart):
+def test_every_documented_sql_query_answers_on_the_default_orgs_publication(quickstart):
+    """The queries are written for readers, so they run on what readers open: the publication."""
     cwd, _ = quickstart
-    queries = readme_sql()
+    queries = documented_sql()
     assert len(queries) >= 6
-    with duckdb.connect(str(cwd / "data" / "flywheel.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(cwd / "data" / "exports" / "current" / "flywheel_marts.duckdb"), read_only=True) as con:
         for query in queries:
             assert con.execute(query).fetchall(), query  # each answers with rows on the default org

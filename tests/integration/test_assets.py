@@ -12,10 +12,10 @@ from pipelines.salesforce.objects import OBJECTS
 from pipelines.salesforce.resource import SalesforceResource
 
 
-def run(org, database, run_config=None, **resource):
+def run(org, database, run_config=None, instance=None, **resource):
     return dg.materialize(
         [salesforce_extract],
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         run_config=run_config,
         resources={
@@ -71,9 +71,8 @@ def test_the_quota_guard_stops_before_the_share_is_used(org, tmp_path, monkeypat
     result = run(org, tmp_path / "flywheel.duckdb", api_quota_share=0.0001)
     assert not result.success
     [message] = failure_messages(result)
-    assert "daily API requests are used" in message
-    for spec in OBJECTS:
-        assert f"{spec.name} was not synced in this run; its watermark is unchanged" in message
+    assert message.count("daily API requests are used") == 1  # said once, for every object it stopped
+    assert f"Not synced in this run, watermark unchanged: {', '.join(spec.name for spec in OBJECTS)}." in message
 
 
 def test_a_rate_limit_stops_cleanly_and_the_next_run_goes_on(org, tmp_path, monkeypatch):
@@ -96,3 +95,26 @@ def test_a_rate_limit_stops_cleanly_and_the_next_run_goes_on(org, tmp_path, monk
         for spec in OBJECTS:
             ids = [i for (i,) in con.execute(f'SELECT "Id" FROM raw_salesforce.{spec.table}').fetchall()]
             assert sorted(ids) == sorted(r["Id"] for r in org.store.records(spec.name, include_deleted=True))
+
+
+# Everything a run does shows in its run log (what the Dagster UI shows): each retry with its reason,
+# each Bulk job's states and the reads' progress.
+def run_log(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    return [r.user_message for r in instance.all_logs(run_id) if r.dagster_event is None]
+
+
+def test_retries_and_bulk_job_states_are_in_the_runs_event_log(org, tmp_path, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
+    org.faults.fail_call(3)  # a 503 after the describe and count calls: retried, and said why
+    with dg.instance_for_test() as instance:
+        result = run(org, tmp_path / "flywheel.duckdb", {"ops": {"extract_salesforce": {"config": {"bulk_threshold": 1}}}},
+                     instance=instance)
+        assert result.success
+        lines = run_log(instance, result.run_id)
+    print("\n".join(lines))
+    retries = [line for line in lines if "HTTP 503 SERVER_UNAVAILABLE; retrying in" in line]
+    assert len(retries) == 1
+    for name in ("User", "Lead", "Task"):
+        states = [line for line in lines if line.startswith("Bulk API 2.0 job ") and f" for {name}: " in line]
+        assert states and states[-1].split(": ")[-1].startswith("JobComplete"), (name, states)
+    assert org.faults.pending() == []

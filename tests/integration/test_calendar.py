@@ -33,7 +33,7 @@ def build(config: GeneratorConfig, folder, *, refuse: tuple[str, ...] = (), sele
     with SampleOrg.from_generator(config) as org, pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
         for name in refuse:
-            org.faults.refuse_object(name)
+            org.shape.refuse_object(name)
         if prepare:
             prepare(org)
         result = run_pipeline(org, folder / "flywheel.duckdb", folder / "exports", selection=selection)

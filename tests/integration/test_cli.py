@@ -22,6 +22,13 @@ def test_bare_call_prints_help_and_starts_nothing(runner):
     assert "Preparing" not in result.output
 
 
+def test_version():
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(cli.cli, ["--version"])
+    assert result.exit_code == 0 and result.output == f"flywheel {version('flywheel')}\n"
+
+
 @pytest.mark.parametrize("command", ["demo", "check", "run", "ui"])
 def test_every_subcommand_has_help(runner, command):
     result = runner.invoke(cli.cli, [command, "--help"])
@@ -82,11 +89,30 @@ def test_check_passes_on_a_whole_org_and_writes_nothing(runner, org_env, tmp_pat
     assert org_env.api_usage - before <= 5  # describe in one call, counts five to a call, who logs in in one
 
 
-def test_check_names_a_field_hidden_by_field_level_security(runner, org_env):
+def test_check_warns_of_a_hidden_field_no_rule_needs(runner, org_env):
     org_env.shape.hide_field("Lead", "LeadSource")
     result = runner.invoke(cli.cli, ["check"])
     assert result.exit_code == 0, result.output
-    assert "warning: Lead: LeadSource hidden by field-level security" in result.output
+    assert "warning: Lead: LeadSource hidden by field-level security (or absent); no rule needs them" in result.output
+    assert "A run can proceed." in result.output
+
+
+@pytest.mark.parametrize(("obj", "field", "rules"), [
+    ("Lead", "OwnerId", "the rule neglected_leads"),
+    ("Opportunity", "StageName", "the rule deal_logged_at_close"),
+    ("LoginHistory", "LoginType", "the rules dormant, login_only, declining_usage"),
+])
+def test_check_fails_naming_a_hidden_field_a_rule_needs_and_the_rules_it_blinds(runner, org_env, obj, field, rules):
+    org_env.shape.hide_field(obj, field)
+    org_env.shape.hide_field("Lead", "LeadSource")  # beside it, a field no rule needs: still a warning
+    result = runner.invoke(cli.cli, ["check"])
+    assert result.exit_code == 1, result.output
+    [blocking] = [line for line in result.output.splitlines() if line.startswith("BLOCKING")]
+    assert f"{obj}.{field} is hidden by field-level security (or absent)" in blocking
+    assert f"and {rules} cannot judge without it" in blocking
+    assert f"Grant the integration user Read on {obj}.{field}" in blocking and "Set Field-Level Security" in blocking
+    assert "warning: Lead: LeadSource hidden" in result.output
+    assert "A run cannot proceed" in result.output
 
 
 def test_check_blocks_when_a_required_field_is_hidden(runner, org_env):
@@ -159,8 +185,20 @@ def test_check_warns_of_a_var_the_org_picklist_lacks(runner, org_env, monkeypatc
 
 def test_check_does_not_block_on_an_org_without_user_login(runner, org_env):
     """An integration user without "Manage Users" cannot read UserLogin: the frozen rule does without."""
-    org_env.faults.refuse_object("UserLogin")
+    org_env.shape.refuse_object("UserLogin")
     result = runner.invoke(cli.cli, ["check"])
     assert result.exit_code == 0, result.output
     assert ('warning: UserLogin is not in this org, or not readable by this user (reading UserLogin needs "Manage '
             'Users"; without it no one is known to be frozen): normal') in result.output
+
+
+def test_a_setting_out_of_range_is_refused_with_what_to_set(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "FLYWHEEL_STALE_AFTER_HOURS": "a day"}
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli.main", "run"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "FLYWHEEL_STALE_AFTER_HOURS='a day' is not a positive number" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing started, nothing written

@@ -41,5 +41,8 @@ def test_the_report_comes_after_publishing_in_the_publish_group(defs):
     assert dg.AssetKey(["publish", "adoption_report"]) in defs.resolve_job_def("adoption_refresh").asset_layer.executable_asset_keys
 
 
-def test_the_alert_sensors_are_part_of_the_code_location(defs):
-    assert {"flywheel_failure_alert", "flywheel_success_alert"} <= {s.name for s in defs.sensors}
+def test_the_alert_sensors_and_the_jobs_failure_hook_are_part_of_the_code_location(defs):
+    sensors = {s.name: s for s in defs.sensors}
+    assert {"flywheel_failure_alert", "flywheel_success_alert", "flywheel_stale_data_alert"} <= set(sensors)
+    assert all(s.default_status is dg.DefaultSensorStatus.RUNNING for s in sensors.values())
+    assert {h.name for h in defs.resolve_job_def("adoption_refresh").hook_defs} == {"flywheel_failure_alert_hook"}

@@ -211,3 +211,51 @@ def test_run_metadata_says_which_flags_opened_and_closed_since_the_last_publicat
 
     second = export_metadata(run())  # nothing changed in the org
     assert (second["flags_opened"].value, second["flags_closed"].value) == (0, 0)
+
+
+def test_a_what_if_run_publishes_beside_the_real_publication_and_replaces_nothing(pipeline):
+    run, _, exports = pipeline
+    real = checksums(exports)
+    report = (exports / "report" / "adoption_report.html").read_bytes()
+    result = run({"ops": {"adoption_models": {"config": {"vars": {"dormant_days": 21}}}}})
+    assert result.success and published(result)
+    assert checksums(exports) == real  # what BI tools read: untouched
+    assert (exports / "report" / "adoption_report.html").read_bytes() == report  # what managers read: untouched
+    what_if = exports / "what_if" / "dormant_days=21"
+    manifest = orjson.loads((what_if / "current" / "manifest.json").read_bytes())
+    assert manifest["what_if"] == "dormant_days=21" and manifest["dbt_vars_overridden"] == {"dormant_days": 21}
+    assert manifest["dbt_vars"]["dormant_days"] == 21 and manifest["dbt_vars"]["window_days"] == 28
+    assert "What-if run with dbt vars <strong>dormant_days=21</strong>" in (what_if / "report" / "adoption_report.html").read_text()
+    real_manifest = orjson.loads((exports / "current" / "manifest.json").read_bytes())
+    assert real_manifest["what_if"] is None and real_manifest["dbt_vars"]["dormant_days"] == 14
+
+
+def test_the_publication_describes_every_column_and_puts_every_user_in_a_team(good_run):
+    import pyarrow.parquet as pq
+
+    current = good_run.exports / "current"
+    with duckdb.connect(str(current / "flywheel_marts.duckdb"), read_only=True) as reader:
+        undescribed = reader.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                                     "WHERE schema_name = 'marts' AND coalesce(comment, '') = ''").fetchall()
+        assert undescribed == []
+        [(comment,)] = reader.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'silent_non_use'").fetchall()
+        assert comment.startswith("The list to act on")
+        per_user = [t for (t,) in reader.execute(
+            "SELECT DISTINCT table_name FROM duckdb_columns() WHERE schema_name = 'marts' AND column_name = 'user_id'").fetchall()]
+        assert set(per_user) >= {"user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "user_recognition",
+                                 "user_absences", "excluded_users"}
+        for mart in per_user:
+            # every row has a team that team_adoption knows, the team without a manager included
+            orphans = reader.execute(
+                f"SELECT count(*) FROM marts.{mart} m WHERE m.team_id IS NULL OR m.manager_name IS NULL OR "
+                "(m.team_id <> 'no manager' AND m.team_id <> m.manager_id)").fetchone()[0]
+            assert orphans == 0, mart
+        teamless = reader.execute(
+            "SELECT count(*) FROM marts.silent_non_use f WHERE NOT EXISTS (SELECT 1 FROM marts.team_adoption t "
+            "WHERE t.team_id = f.team_id AND t.manager_name = f.manager_name)").fetchone()[0]
+        assert teamless == 0
+        assert reader.execute("SELECT count(*) FROM marts.user_adoption_scorecard WHERE team_id = 'no manager' "
+                              "AND manager_name = 'no manager in Salesforce'").fetchone()[0] > 0
+    metadata = pq.read_schema(current / "silent_non_use.parquet").metadata
+    assert metadata[b"description"].startswith(b"The list to act on")
+    assert metadata[b"column:team_id"].startswith(b"The user's team")

@@ -40,7 +40,7 @@ def test_a_run_on_an_org_without_the_objects_that_decide_who_is_measured_does_wi
     run publishes and says which objects it could not read."""
     missing = ("UserLogin", "Profile", "UserLicense", "LeadStatus")
     for name in missing:
-        org.faults.refuse_object(name)
+        org.shape.refuse_object(name)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
     result = run_pipeline(org, tmp_path / "flywheel.duckdb", tmp_path / "exports")
     assert result.success

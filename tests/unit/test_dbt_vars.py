@@ -43,3 +43,18 @@ def test_every_threshold_can_be_set_for_a_run():
     declared = declared_vars(PROJECT)
     thresholds = {name: value for name, value in declared.items() if name not in fixed_vars(declared)}
     assert "dormant_days" in thresholds and checked_vars(thresholds, declared) == thresholds
+
+
+def test_a_run_with_vars_of_its_own_is_a_what_if_with_a_name_from_them():
+    from pipelines.dbt.vars import effective_vars, run_vars, what_if_name
+
+    config = {"ops": {"adoption_models": {"config": {"vars": {"dormant_days": 21, "lead_initial_status": "New / Open"}}},
+                      "extract_salesforce": {"config": {"full_refresh": True}}}}
+    overrides = run_vars(config)
+    assert overrides == {"dormant_days": 21, "lead_initial_status": "New / Open"}
+    assert what_if_name(overrides) == "dormant_days=21_lead_initial_status=New-Open"
+    assert run_vars({"ops": {"extract_salesforce": {"config": {"full_refresh": True}}}}) == {} and run_vars({}) == {}
+    assert what_if_name({}) is None
+    recorded = effective_vars(declared_vars(PROJECT), overrides)
+    assert recorded["dormant_days"] == 21 and recorded["window_days"] == 28
+    assert not any(name.startswith("flywheel_") for name in recorded)  # the vocabulary is not a setting

@@ -51,3 +51,15 @@ def test_importing_every_module_writes_nothing_and_starts_nothing(tmp_path):
     assert report["imported_from"] == str(code / "pipelines" / "__init__.py")  # the copy, not the installed tree
     assert list(work.iterdir()) == []  # nothing created where it ran (nor a data/ folder)
     assert files(code) - before == set()  # nor in the code: no manifest, no dbt file, no data
+
+
+def test_the_command_starts_without_dagster_dbt_or_duckdb(tmp_path):
+    """`flywheel --help` answers at once: the command's module imports none of the heavy packages
+    (each subcommand imports what it needs when it runs). Its speed: benchmarks/cli_startup.py."""
+    probe = ("import sys, pipelines.cli.main; "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'dagster', 'dagster_dbt', 'dbt', 'duckdb', "
+             "'pandas', 'great_expectations', 'pyarrow', 'requests', 'simple_salesforce'}))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -61,3 +61,21 @@ def test_the_warehouse_is_one_more_setting_and_an_unknown_one_is_refused(tmp_pat
     assert spark.process_environment({})["FLYWHEEL_WAREHOUSE"] == "spark"
     with pytest.raises(InvalidSetting, match="FLYWHEEL_WAREHOUSE='snowflake'.*duckdb or spark"):
         Settings.from_env({"FLYWHEEL_WAREHOUSE": "snowflake"}, dotenv=None, base=tmp_path)
+
+
+def test_the_stale_threshold_and_the_lock_wait_are_settings_with_defaults(tmp_path):
+    import pytest
+
+    from pipelines.definitions import warehouse
+    from pipelines.settings import InvalidSetting
+
+    default = Settings.from_env({}, dotenv=None, base=tmp_path)
+    assert (default.stale_after_hours, default.lock_wait_seconds) == (36, 300)
+    assert default.alert_ledger == tmp_path / "data" / "flywheel.alerts" and default.log_dir == tmp_path / "data" / "logs"
+    set_ = Settings.from_env({"FLYWHEEL_STALE_AFTER_HOURS": "12.5", "FLYWHEEL_LOCK_WAIT_SECONDS": "20"},
+                             dotenv=None, base=tmp_path)
+    assert (set_.stale_after_hours, set_.lock_wait_seconds) == (12.5, 20)
+    assert warehouse(set_).lock_wait_seconds == 20
+    for bad in ("0", "-3", "soon"):
+        with pytest.raises(InvalidSetting, match=f"FLYWHEEL_LOCK_WAIT_SECONDS='{bad}' is not a positive number"):
+            Settings.from_env({"FLYWHEEL_LOCK_WAIT_SECONDS": bad}, dotenv=None, base=tmp_path)

@@ -55,6 +55,7 @@ classified as (
         users.manager_id,
         -- a team is the people under one manager
         coalesce(users.manager_id, 'no manager') as team_id,
+        case when users.manager_id is null then 'no manager in Salesforce' else managers.user_name end as manager_name,
         users.profile_name,
         users.user_role_name,
         users.department,
@@ -87,6 +88,7 @@ classified as (
     inner join time_zones on users.user_id = time_zones.user_id
     inner join scope on users.user_id = scope.user_id
     left join login_summary on users.user_id = login_summary.user_id
+    left join users as managers on users.manager_id = managers.user_id
 
 )
 

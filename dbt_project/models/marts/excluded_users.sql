@@ -15,6 +15,8 @@ select
     user_name,
     username,
     manager_id,
+    team_id,
+    manager_name,
     profile_name,
     user_role_name,
     user_type,

@@ -43,6 +43,8 @@ select
     flags.user_id,
     users.user_name,
     users.manager_id,
+    users.team_id,
+    users.manager_name,
     flags.flag,
     flags.severity,
     flags.metric_value,

@@ -67,6 +67,8 @@ select
     flagged.owner_id,
     users.user_name as owner_name,
     users.manager_id,
+    users.team_id,
+    users.manager_name,
     flagged.account_id,
     flagged.opportunity_type,
     flagged.stage_name,

@@ -92,6 +92,8 @@ select
     merged.user_id,
     users.user_name,
     users.manager_id,
+    users.team_id,
+    users.manager_name,
     merged.start_on,
     merged.end_on,
     {{ flywheel.days_between('merged.start_on', 'merged.end_on') }} + 1 as days_away,

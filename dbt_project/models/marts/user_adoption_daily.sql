@@ -19,6 +19,8 @@ select
     daily.date_day as activity_date,
     users.user_name,
     users.manager_id,
+    users.team_id,
+    users.manager_name,
     users.profile_name,
     users.user_role_name,
     daily.is_working_day,

@@ -40,6 +40,8 @@ select
     scores.evaluated_on as week_ending_on,
     users.user_name,
     users.manager_id,
+    users.team_id,
+    users.manager_name,
     users.user_role_name,
     scores.is_new,
     scores.adoption_score,

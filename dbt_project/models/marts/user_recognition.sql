@@ -45,6 +45,8 @@ select
     badges.user_id,
     users.user_name,
     users.manager_id,
+    users.team_id,
+    users.manager_name,
     badges.badge,
     holdings.earned_on,
     badges.metric_value,
