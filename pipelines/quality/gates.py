@@ -21,7 +21,8 @@ from pipelines.salesforce.objects import ObjectSpec
 
 MART_IDS = {"user_adoption_daily": "user_id", "user_adoption_scorecard": "user_id", "silent_non_use": "user_id",
             "team_adoption": "team_id", "unlogged_opportunities": "opportunity_id", "excluded_users": "user_id",
-            "user_absences": "user_id", "user_recognition": "user_id", "team_casei": "team_id"}
+            "user_absences": "user_id", "user_recognition": "user_id", "team_casei": "team_id",
+            "silent_non_use_changes": "user_id"}
 FUTURE_TOLERANCE = timedelta(minutes=5)
 CHUNK_VECTORS = 122  # DuckDB vectors of 2,048 rows: ~250,000 raw rows validated at a time
 
