@@ -12,6 +12,7 @@ import dagster as dg
 from pipelines.alerts.sensors import ALERT_SENSORS
 from pipelines.assets.absences import build_absences_file
 from pipelines.assets.checks import build_quality_checks
+from pipelines.assets.digest import DIGEST_JOB, DIGEST_KEY, build_manager_digest
 from pipelines.assets.extract import EXTRACT_STEP, salesforce_extract
 from pipelines.assets.models import build_adoption_models
 from pipelines.assets.publish import build_marts_export
@@ -63,14 +64,23 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
     # side by side, each reading the lake); see README, "Run on Spark or Databricks".
     adoption_refresh = dg.define_asset_job(
         JOB,
-        selection=dg.AssetSelection.all(),
+        selection=dg.AssetSelection.all() - dg.AssetSelection.assets(DIGEST_KEY),
         executor_def=dg.multiprocess_executor if settings.warehouse == "spark" else dg.in_process_executor,
         description=(
             "Extract from Salesforce, build and test the adoption models, gate them, publish the marts "
             "and the adoption report."
         ),
     )
-    # Both schedules start stopped, as Dagster expects: turn them on in the UI (Automation) or
+    manager_digest = dg.define_asset_job(
+        DIGEST_JOB,
+        selection=dg.AssetSelection.assets(DIGEST_KEY),
+        executor_def=dg.in_process_executor,
+        description=(
+            "Send each manager their own team's weekly digest from the newest good publication, once per team "
+            "and week (FLYWHEEL_DIGEST=on), or write the messages under the export folder (preview). See docs/digest.md."
+        ),
+    )
+    # Every schedule starts stopped, as Dagster expects: turn them on in the UI (Automation) or
     # with `dg launch`-style tooling. Times are UTC.
     daily_refresh = dg.ScheduleDefinition(
         name="daily_incremental_refresh",
@@ -90,12 +100,22 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
             "recycle bin since the last read are marked deleted too."
         ),
     )
+    weekly_digest = dg.ScheduleDefinition(
+        name="weekly_manager_digest",
+        job=manager_digest,
+        cron_schedule=settings.digest.schedule,
+        execution_timezone="UTC",
+        description=(
+            "Mondays at 07:00 UTC by default (FLYWHEEL_DIGEST_SCHEDULE): each manager's own team's digest from "
+            "the newest good publication, once per team and week; a retry resends only what did not go out."
+        ),
+    )
     return dg.Definitions(
         assets=[salesforce_extract, build_absences_file(settings.absences_file), build_adoption_models(manifest),
-                build_data_docs(marts), build_marts_export(marts), adoption_report],
+                build_data_docs(marts), build_marts_export(marts), adoption_report, build_manager_digest(settings)],
         asset_checks=build_quality_checks(marts),
-        jobs=[adoption_refresh],
-        schedules=[daily_refresh, weekly_reconciliation],
+        jobs=[adoption_refresh, manager_digest],
+        schedules=[daily_refresh, weekly_reconciliation, weekly_digest],
         sensors=ALERT_SENSORS,
         resources=resources(settings, salesforce),
     )

@@ -100,8 +100,9 @@ def headline(data: ReportData) -> list[Tile]:
         Tile("Champions and healthy", percent(week.champion_share + week.healthy_share),
              f"average score {score(week.average_score)}"),
         Tile("Silent users", f"{silent}", f"{percent(silent / measured if measured else None)} of measured users"),
-        Tile("Deals with a lead trail", percent(week.lead_trail_share),
-             f"{week.deals_with_lead_trail:.0f} of {week.new_business_deals:.0f} new-business deals this week"),
+        *([] if pd.isna(week.new_business_deals) else [  # a team's page has no deal counts
+            Tile("Deals with a lead trail", percent(week.lead_trail_share),
+                 f"{week.deals_with_lead_trail:.0f} of {week.new_business_deals:.0f} new-business deals this week")]),
         Tile("Open flags", f"{week.open_flags:.0f}",
              f"{week.flags_opened:.0f} opened, {week.flags_closed:.0f} closed this week"),
     ]
@@ -165,15 +166,19 @@ def _template() -> jinja2.Template:
     return environment.get_template("adoption_report.html.j2")
 
 
-def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.datetime) -> str:
-    """The whole page as a string."""
+def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.datetime, *,
+                  team: str | None = None, plotly_src: str | None = None) -> str:
+    """The whole page as a string: the org's, or with `team` (its heading) one team's page;
+    plotly.js inlined, or from `plotly_src` (a path relative to the page)."""
     week_start = data.as_of - dt.timedelta(days=6)
     built = generated_at.astimezone(dt.timezone.utc)
     return _template().render(
         as_of=data.as_of,
         week_start=week_start,
         generated_at=f"{day(built)} {built:%H:%M} UTC",
-        plotlyjs=Markup(get_plotlyjs()),
+        team=team,
+        plotly_src=plotly_src,
+        plotlyjs=Markup("" if plotly_src else get_plotlyjs()),
         charts={key: {"title": c.title, "caption": c.caption, "html": chart_html(key, c)} for key, c in charts.items()},
         tiles=headline(data),
         teams=records(data.teams),
