@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.assets.extract import DUCKDB_POOL, REVOPS
-from pipelines.digest.destinations import read_contacts
+from pipelines.digest.destinations import Contact, read_contacts
 from pipelines.digest.ledger import delivery_week
 from pipelines.digest.run import run_digest
 from pipelines.settings import Settings
@@ -53,8 +53,10 @@ def build_manager_digest(settings: Settings) -> dg.AssetsDefinition:
         if digest.mode == "off":
             context.log.warning("FLYWHEEL_DIGEST is off: no digest written or sent (set it to on or preview).")
             return dg.MaterializeResult(metadata={"mode": "off"})
-        with duckdb.get_connection() as con:
-            contacts = read_contacts(con)
+        def contacts() -> dict[str, Contact]:
+            with duckdb.get_connection() as con:
+                return read_contacts(con)
+
         outcome = run_digest(
             digest, export_dir=Path(exports.path), contacts=contacts, ledger_path=settings.digest_ledger_path,
             week=delivery_week(when(context.run.tags)), run_id=context.run_id,

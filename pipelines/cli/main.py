@@ -174,9 +174,11 @@ def digest(preview: bool) -> None:
     if current_publication(settings.export_dir) is None:
         raise click.ClickException(f"No publication under {settings.export_dir} yet: a run whose gates all pass "
                                    "publishes one (flywheel run, or flywheel demo).")
-    try:
+    def contacts() -> dict:
         with warehouse(settings).get_connection() as con:
-            contacts = read_contacts(con)
+            return read_contacts(con)
+
+    try:
         outcome = run_digest(settings.digest, export_dir=settings.export_dir, contacts=contacts,
                              ledger_path=settings.digest_ledger_path, week=delivery_week(dt.datetime.now(dt.timezone.utc)),
                              personal_data=settings.export_personal_data, preview=True, log=click.echo)

@@ -3,7 +3,7 @@ team's message, and send it (recording it in the ledger) or write it to preview 
 
 Only a publication is read for what the digest says: a run that a gate stopped published
 nothing, so nothing of it reaches a manager. The managers' addresses come from the working
-database (`int_manager_contacts`, never published); the caller reads them.
+database (`int_manager_contacts`, never published), read only when there is something to send.
 """
 
 from __future__ import annotations
@@ -103,11 +103,12 @@ def read_publication(publication: Publication, scope: str) -> list[Digest]:
         return read_digests(con, scope)
 
 
-def run_digest(settings: DigestSettings, *, export_dir: Path, contacts: dict[str, Contact], ledger_path: Path,
+def run_digest(settings: DigestSettings, *, export_dir: Path, contacts: Callable[[], dict[str, Contact]], ledger_path: Path,
                week: str, run_id: str | None = None, personal_data: bool = False, preview: bool | None = None,
                log: Callable[[str], None] = lambda _: None) -> DigestOutcome:
     """Every team's digest from the newest good publication: written to preview files (mode
-    `preview`, or `preview=True`), else sent once per team, destination and `week`."""
+    `preview`, or `preview=True`), else sent once per team, destination and `week`. `contacts`
+    reads the managers' addresses, once there is a publication to send."""
     previewing = settings.mode == "preview" if preview is None else preview
     outcome = DigestOutcome("preview" if previewing else settings.mode, week)
     publication = current_publication(export_dir)
@@ -122,10 +123,11 @@ def run_digest(settings: DigestSettings, *, export_dir: Path, contacts: dict[str
         outcome.nothing_to_send = str(nothing)
         log(f"Nothing to send: {nothing}")
         return outcome
-    overrides = read_overrides(settings.overrides_file, contacts.values())
+    addresses = contacts()
+    overrides = read_overrides(settings.overrides_file, addresses.values())
     outcome.override_lines_skipped = overrides.skipped_lines
     outcome.teams, outcome.quiet = len(digests), sum(d.quiet for d in digests)
-    routes = [(digest, route(digest, contacts, overrides)) for digest in digests]
+    routes = [(digest, route(digest, addresses, overrides)) for digest in digests]
     for digest, way in routes:
         if not way.destinations:
             outcome.not_routed.append(f"{digest.team_id}: {way.reason}")

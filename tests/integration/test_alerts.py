@@ -1,55 +1,13 @@
 """Alerts delivered for real: a local HTTP receiver and a local SMTP server (aiosmtpd), both on
 127.0.0.1, fed by the run status sensors after real runs on a Dagster instance."""
 
-import json
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import dagster as dg
 import pytest
-from aiosmtpd.controller import Controller
+from conftest import sense
 
 from pipelines.alerts.sensors import failure_alert_sensor, success_alert_sensor
 
 SECRET = "Smtp-Passw0rd-9z9z9z"
-
-
-@pytest.fixture
-def receiver():
-    received = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
-    server.shutdown()
-
-
-@pytest.fixture
-def smtp():
-    mails = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            mails.append(envelope.content.decode())
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, mails
-    controller.stop()
 
 
 @dg.asset
@@ -74,15 +32,7 @@ def broken():
 
 def run_and_sense(assets, sensor, instance, checks=()):
     result = dg.materialize([*assets, *checks], instance=instance, raise_on_error=False)
-    run = instance.get_run_by_id(result.run_id)
-    kind = dg.DagsterEventType.RUN_FAILURE if not result.success else dg.DagsterEventType.RUN_SUCCESS
-    [record] = instance.all_logs(result.run_id, of_type=kind)
-    context = dg.build_run_status_sensor_context(
-        sensor_name=sensor.name, dagster_instance=instance, dagster_run=run, dagster_event=record.dagster_event
-    )
-    if kind is dg.DagsterEventType.RUN_FAILURE:
-        context = context.for_run_failure()
-    sensor(context)
+    sense(sensor, instance, result)
     return result
 
 
@@ -94,11 +44,11 @@ def instance():
 
 def test_a_failed_step_sends_one_webhook_and_one_email(receiver, smtp, instance, monkeypatch):
     url, received = receiver
-    port, mails = smtp
+    mails = smtp.mails
     monkeypatch.setenv("FLYWHEEL_ALERT_WEBHOOK_URL", url)
     monkeypatch.setenv("FLYWHEEL_ALERT_EMAIL_TO", "ops@example.org")
     monkeypatch.setenv("FLYWHEEL_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("FLYWHEEL_SMTP_PORT", str(port))
+    monkeypatch.setenv("FLYWHEEL_SMTP_PORT", str(smtp.port))
     monkeypatch.setenv("FLYWHEEL_UI_URL", "http://127.0.0.1:3000")
     result = run_and_sense([broken], failure_alert_sensor, instance)
     assert len(received) == 1 and len(mails) == 1
