@@ -129,10 +129,6 @@ class Digest:
     def quiet(self) -> bool:
         return all(section.quiet for section in self.sections)
 
-    def names(self) -> set[str]:
-        """Every person the message names: the manager and the members of its teams."""
-        return {self.manager_name, *(name for s in self.sections for name in s.members)}
-
 
 @dataclass
 class _Rows:

@@ -71,8 +71,3 @@ class Ledger:
             f"DELETE FROM {TABLE} WHERE delivery_week = ? AND team_id = ? AND destination = ? AND status = '{SENDING}'",
             [week, team_id, destination],
         )
-
-    def rows(self) -> list[dict]:
-        cursor = self.con.execute(f"SELECT * FROM {TABLE} ORDER BY claimed_at, team_id, destination")
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, r)) for r in cursor.fetchall()]

@@ -10,7 +10,7 @@ import jinja2
 
 from pipelines.digest.content import Digest, TeamSection
 from pipelines.report.figures import BADGE_LABELS, PILLAR_COLORS, PILLAR_LABELS, SEVERITY_LABELS, TIER_LABELS, WEAKEST_COLOR
-from pipelines.report.render import FLAG_LABELS, day, score, sentence
+from pipelines.report.render import FLAG_LABELS, day, templates
 from pipelines.report.teams import page_url, team_heading
 
 
@@ -54,15 +54,7 @@ def subject(digest: Digest) -> str:
 
 @functools.cache
 def _environment(autoescape: bool) -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("pipelines.digest", "templates"),
-        autoescape=autoescape,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters.update(day=day, score=score, sentence=sentence)
+    environment = templates("pipelines.digest", autoescape=autoescape)
     environment.globals.update(heading=heading, plural=plural, flag_labels=FLAG_LABELS, badge_labels=BADGE_LABELS,
                                pillar_labels=PILLAR_LABELS, pillar_colors=PILLAR_COLORS, weakest_color=WEAKEST_COLOR,
                                severity_labels=SEVERITY_LABELS, tier_labels=TIER_LABELS)

@@ -28,7 +28,10 @@ from pipelines.storage.warehouse import DuckDBWarehouse
 
 
 @dataclass(frozen=True)
-class Publication:
+class NewestPublication:
+    """What `current` named when the pass began: its folder (read whole from there), its run and
+    its as-of date."""
+
     folder: Path
     run_id: str | None
     as_of: str | None
@@ -40,7 +43,7 @@ class DigestOutcome:
 
     mode: str
     week: str
-    publication: Publication | None = None
+    publication: NewestPublication | None = None
     nothing_to_send: str | None = None
     """Why no team was looked at (no publication yet, or one that measures no one)."""
     teams: int = 0
@@ -88,19 +91,29 @@ class DigestOutcome:
         return "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + "."
 
 
-def current_publication(export_dir: Path) -> Publication | None:
+def current_publication(export_dir: Path) -> NewestPublication | None:
     """The newest good publication (what `current` names now), or None before the first one."""
     link = export_dir / "current"
     if not (link / DATABASE_NAME).exists():
         return None
     folder = link.resolve(strict=True)
     manifest = orjson.loads((folder / "manifest.json").read_bytes())
-    return Publication(folder, manifest.get("run_id"), manifest.get("as_of_date"))
+    return NewestPublication(folder, manifest.get("run_id"), manifest.get("as_of_date"))
 
 
-def read_publication(publication: Publication, scope: str) -> list[Digest]:
+class OutdatedPublication(RuntimeError):
+    """The publication lacks a mart the digest reads (it was made by an earlier version)."""
+
+
+def read_publication(publication: NewestPublication, scope: str) -> list[Digest]:
     with duckdb.connect(str(publication.folder / DATABASE_NAME), read_only=True) as con:
-        return read_digests(con, scope)
+        try:
+            return read_digests(con, scope)
+        except duckdb.CatalogException as missing:
+            raise OutdatedPublication(
+                f"the current publication ({publication.folder.name}) lacks what the digest reads ({str(missing).splitlines()[0]}): it was "
+                "made by an earlier version of Flywheel; run adoption_refresh once, then the digest again"
+            ) from None
 
 
 def run_digest(settings: DigestSettings, *, export_dir: Path, contacts: Callable[[], dict[str, Contact]], ledger_path: Path,
@@ -141,7 +154,7 @@ def run_digest(settings: DigestSettings, *, export_dir: Path, contacts: Callable
     return outcome
 
 
-def _send_all(ledger: Ledger, routes: list[tuple[Digest, Route]], settings: DigestSettings, publication: Publication,
+def _send_all(ledger: Ledger, routes: list[tuple[Digest, Route]], settings: DigestSettings, publication: NewestPublication,
               week: str, run_id: str | None, outcome: DigestOutcome, log: Callable[[str], None]) -> None:
     for digest, way in routes:
         message = None

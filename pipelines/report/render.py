@@ -152,18 +152,25 @@ def chart_html(key: str, chart: Chart) -> Markup:
                               config=PLOTLY_CONFIG))
 
 
-@functools.cache
-def _template() -> jinja2.Template:
+def templates(package: str, *, autoescape: bool = True) -> jinja2.Environment:
+    """The Jinja2 templates of `package` (its `templates/` folder), with the report's number and date
+    filters; a name from the marts that is not declared fails the render instead of going blank."""
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("pipelines.report", "templates"),
-        autoescape=True,
+        loader=jinja2.PackageLoader(package, "templates"),
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     environment.filters.update(percent=percent, score=score, signed=signed, amount=amount, day=day,
                                sentence=sentence)
-    return environment.get_template("adoption_report.html.j2")
+    return environment
+
+
+@functools.cache
+def _template() -> jinja2.Template:
+    return templates("pipelines.report").get_template("adoption_report.html.j2")
 
 
 def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.datetime, *,

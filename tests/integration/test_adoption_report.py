@@ -151,9 +151,10 @@ divs => divs.filter(d => d.querySelector('svg.main-svg').getBoundingClientRect()
 """
 
 
-def test_the_report_renders_in_headless_chromium_without_errors_or_network(chromium, runs, published):
-    *_, path, _ = runs
-    teams, evidence = published
+def drawn(chromium, path: Path, screenshot: str) -> dict:
+    """The page at `path` in headless Chromium, every chart drawn, with no network: its errors, the
+    requests that would have left the machine, the marks each chart drew, the charts wider than
+    their card (as first drawn) and its text; the whole page saved to test-artifacts/`screenshot`."""
     errors, outside = [], []
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
@@ -172,10 +173,18 @@ def test_the_report_renders_in_headless_chromium_without_errors_or_network(chrom
     page.set_viewport_size({"width": 1280, "height": page.evaluate("document.documentElement.scrollHeight")})
     page.evaluate("Promise.all([...document.querySelectorAll('.plotly-graph-div')].map(d => Plotly.Plots.resize(d)))")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "adoption_report.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
     page.close()
-    assert errors == [] and outside == []
-    assert overflowing == []  # every chart fits in its card
+    return {"errors": errors, "outside": outside, "marks": marks, "overflowing": overflowing, "text": text}
+
+
+def test_the_report_renders_in_headless_chromium_without_errors_or_network(chromium, runs, published):
+    *_, path, _ = runs
+    teams, evidence = published
+    page = drawn(chromium, path, "adoption_report.png")
+    marks, text = page["marks"], page["text"]
+    assert page["errors"] == [] and page["outside"] == []
+    assert page["overflowing"] == []  # every chart fits in its card
     assert list(marks) == CHARTS
     assert all(n > 0 for n in marks.values()), marks  # every chart drew bars, lines or areas
     assert "As of 15 Nov 2026" in text
@@ -190,27 +199,10 @@ def test_a_team_page_draws_the_same_charts_for_its_team(chromium, runs):
         [(manager,)] = con.execute(
             "SELECT manager_id FROM marts.silent_non_use JOIN marts.user_recognition USING (manager_id) "
             "JOIN marts.user_absences USING (manager_id) GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").fetchall()
-    name = team_pages(database)[manager]
-    errors, outside = [], []
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
-    page.route("**/*", lambda route: (outside.append(route.request.url), route.abort())
-               if not route.request.url.startswith(("file:", "data:", "blob:")) else route.continue_())
-    page.goto((path.parent / "teams" / name).as_uri())
-    page.wait_for_function(
-        "[...document.querySelectorAll('.plotly-graph-div')].every(d => d.querySelector('svg.main-svg .trace'))",
-        timeout=30_000,
-    )
-    marks = dict(page.eval_on_selector_all(".plotly-graph-div", RENDERED_MARKS))
-    text = page.inner_text("body")
-    page.set_viewport_size({"width": 1280, "height": page.evaluate("document.documentElement.scrollHeight")})
-    page.evaluate("Promise.all([...document.querySelectorAll('.plotly-graph-div')].map(d => Plotly.Plots.resize(d)))")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "team_page.png"), full_page=True)
-    page.close()
-    assert errors == [] and outside == []
+    page = drawn(chromium, path.parent / "teams" / team_pages(database)[manager], "team_page.png")
+    marks = page["marks"]
+    assert page["errors"] == [] and page["outside"] == [] and page["overflowing"] == []
     # every chart of the report but the two the marts hold for the whole org only
     assert list(marks) == [c for c in CHARTS if c not in ("lead-trail-share", "logins-by-app")]
     assert all(n > 0 for n in marks.values()), marks  # every chart drew bars, lines or areas
-    assert "How the team is doing" in text and "Deals with a lead trail" not in text
+    assert "How the team is doing" in page["text"] and "Deals with a lead trail" not in page["text"]
