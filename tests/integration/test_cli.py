@@ -22,7 +22,7 @@ def test_bare_call_prints_help_and_starts_nothing(runner):
     assert "Preparing" not in result.output
 
 
-@pytest.mark.parametrize("command", ["demo", "check", "run", "ui"])
+@pytest.mark.parametrize("command", ["demo", "check", "run", "ui", "digest"])
 def test_every_subcommand_has_help(runner, command):
     result = runner.invoke(cli.cli, [command, "--help"])
     assert result.exit_code == 0, result.output
