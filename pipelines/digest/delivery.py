@@ -40,10 +40,17 @@ def email(message: Message, sender: str, to: str) -> EmailMessage:
     return mail
 
 
+def webhook_text(text: str) -> str:
+    """Plain text as a chat webhook must get it: Slack reads `<…>` as links and mentions (a name
+    like `<!channel>` would ping everyone) and asks for &, < and > as entities, which Teams shows
+    as the characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def send(message: Message, destination: Destination, smtp: AlertSettings, sender: str | None) -> None:
     """Hand the message to its destination; raises whatever the channel raised."""
     if destination.channel == "webhook":
-        send_webhook(destination.address, Alert(message.subject, message.text))
+        send_webhook(destination.address, Alert(webhook_text(message.subject), webhook_text(message.text)))
         return
     if not smtp.smtp_host or not sender:
         raise NoSmtpServer("set FLYWHEEL_SMTP_HOST and FLYWHEEL_DIGEST_EMAIL_FROM (or FLYWHEEL_ALERT_EMAIL_FROM)")

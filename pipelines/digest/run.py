@@ -110,8 +110,9 @@ def read_publication(publication: NewestPublication, scope: str) -> list[Digest]
         try:
             return read_digests(con, scope)
         except duckdb.CatalogException as missing:
+            lacking = str(missing).splitlines()[0]
             raise OutdatedPublication(
-                f"the current publication ({publication.folder.name}) lacks what the digest reads ({str(missing).splitlines()[0]}): it was "
+                f"the current publication ({publication.folder.name}) lacks what the digest reads ({lacking}): it was "
                 "made by an earlier version of Flywheel; run adoption_refresh once, then the digest again"
             ) from None
 

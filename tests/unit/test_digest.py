@@ -10,7 +10,7 @@ import requests
 
 from pipelines.assets.digest import SCHEDULED_AT_TAG, when
 from pipelines.digest.content import Away, Badge, Digest, Flag, Pillars, Streak, TeamSection, under
-from pipelines.digest.delivery import email, failure_reason
+from pipelines.digest.delivery import email, failure_reason, webhook_text
 from pipelines.digest.destinations import Contact, Destination, OverrideFileError, parse_overrides, route
 from pipelines.digest.ledger import SENDING, SENT, Ledger, delivery_week
 from pipelines.digest.render import render_digest
@@ -143,6 +143,11 @@ def test_a_mail_carries_the_text_and_the_html_as_its_alternative():
     assert mail.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in mail.iter_parts()] == ["text/plain", "text/html"]
     assert mail["Message-ID"].endswith("@acme.example>")
+
+
+def test_a_chat_webhook_gets_names_that_cannot_mention_or_link():
+    assert webhook_text("Dana <!channel> & <https://evil.example|Bo>") == (
+        "Dana &lt;!channel&gt; &amp; &lt;https://evil.example|Bo&gt;")
 
 
 def test_team_pages_are_named_by_team_id():
