@@ -13,6 +13,7 @@ from pipelines.alerts.hook import build_failure_hook
 from pipelines.alerts.sensors import build_alert_sensors
 from pipelines.assets.absences import build_absences_file, build_holidays_file
 from pipelines.assets.checks import build_quality_checks
+from pipelines.assets.digest import DIGEST_JOB, DIGEST_KEY, build_manager_digest
 from pipelines.assets.extract import EXTRACT_STEP, salesforce_extract
 from pipelines.assets.models import build_adoption_models
 from pipelines.assets.publish import build_marts_export
@@ -64,7 +65,7 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
     # side by side, each reading the lake); see docs/spark.md.
     adoption_refresh = dg.define_asset_job(
         JOB,
-        selection=dg.AssetSelection.all(),
+        selection=dg.AssetSelection.all() - dg.AssetSelection.assets(DIGEST_KEY),
         executor_def=dg.multiprocess_executor if settings.warehouse == "spark" else dg.in_process_executor,
         # a failed or gate-stopped run sends its one alert itself, however it was launched
         hooks={build_failure_hook(settings.alerts, settings.alert_ledger)},
@@ -73,7 +74,16 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
             "and the adoption report."
         ),
     )
-    # Both schedules start stopped, as Dagster expects: turn them on in the UI (Automation) or
+    manager_digest = dg.define_asset_job(
+        DIGEST_JOB,
+        selection=dg.AssetSelection.assets(DIGEST_KEY),
+        executor_def=dg.in_process_executor,
+        description=(
+            "Send each manager their own team's weekly digest from the newest good publication, once per team "
+            "and week (FLYWHEEL_DIGEST=on), or write the messages under the export folder (preview). See docs/digest.md."
+        ),
+    )
+    # Every schedule starts stopped, as Dagster expects: turn them on in the UI (Automation) or
     # with `dg launch`-style tooling. Times are UTC.
     daily_refresh = dg.ScheduleDefinition(
         name="daily_incremental_refresh",
@@ -93,13 +103,23 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
             "recycle bin since the last read are marked deleted too."
         ),
     )
+    weekly_digest = dg.ScheduleDefinition(
+        name="weekly_manager_digest",
+        job=manager_digest,
+        cron_schedule=settings.digest.schedule,
+        execution_timezone="UTC",
+        description=(
+            "Mondays at 07:00 UTC by default (FLYWHEEL_DIGEST_SCHEDULE): each manager's own team's digest from "
+            "the newest good publication, once per team and week; a retry resends only what did not go out."
+        ),
+    )
     return dg.Definitions(
         assets=[salesforce_extract, build_absences_file(settings.absences_file), build_holidays_file(settings.holidays_file),
                 build_adoption_models(manifest),
-                build_data_docs(marts), build_marts_export(marts), adoption_report],
+                build_data_docs(marts), build_marts_export(marts), adoption_report, build_manager_digest(settings)],
         asset_checks=build_quality_checks(mart_keys(manifest)),
-        jobs=[adoption_refresh],
-        schedules=[daily_refresh, weekly_reconciliation],
+        jobs=[adoption_refresh, manager_digest],
+        schedules=[daily_refresh, weekly_reconciliation, weekly_digest],
         sensors=build_alert_sensors(settings, JOB),
         resources=resources(settings, salesforce),
     )

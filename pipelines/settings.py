@@ -35,6 +35,17 @@ DEFAULT_LOCK_WAIT_SECONDS = 300.0
 # Where the raw rows land and which engine builds the models (docs/spark.md).
 WAREHOUSES = ("duckdb", "spark")
 GROUND_TRUTH_FILE = "sample_org_ground_truth.jsonl"
+# The weekly manager digest (docs/digest.md).
+DIGEST_VAR = "FLYWHEEL_DIGEST"
+DIGEST_SCOPE_VAR = "FLYWHEEL_DIGEST_SCOPE"
+DIGEST_OVERRIDES_VAR = "FLYWHEEL_DIGEST_OVERRIDES"
+DIGEST_EMAIL_FROM_VAR = "FLYWHEEL_DIGEST_EMAIL_FROM"
+DIGEST_SCHEDULE_VAR = "FLYWHEEL_DIGEST_SCHEDULE"
+REPORT_URL_VAR = "FLYWHEEL_REPORT_URL"
+DIGEST_MODES = ("off", "on", "preview")
+DIGEST_SCOPES = ("team", "subtree")
+DEFAULT_DIGEST_SCHEDULE = "0 7 * * 1"  # Mondays 07:00 UTC
+DIGEST_LEDGER_FILE = "flywheel_digest_ledger.duckdb"
 SAMPLE_ABSENCES_FILE = "sample_org_absences.csv"
 SAMPLE_HOLIDAYS_FILE = "sample_org_holidays.csv"
 # The built-in sample org's size (`flywheel demo --seed/--users/--days`).
@@ -125,6 +136,57 @@ def alert_settings(values: Mapping[str, str]) -> AlertSettings:
     )
 
 
+def _choice(var: str, value: str | None, choices: tuple[str, ...]) -> str:
+    chosen = (value or choices[0]).strip().lower()
+    if chosen not in choices:
+        raise InvalidSetting(f"{var}={value!r} is not a value Flywheel knows: set it to "
+                             f"{' or '.join(choices)} (or leave it unset for {choices[0]}).")
+    return chosen
+
+
+def _cron(value: str | None) -> str:
+    cron = (value or DEFAULT_DIGEST_SCHEDULE).strip()
+    if len(cron.split()) != 5:
+        raise InvalidSetting(f"{DIGEST_SCHEDULE_VAR}={value!r} is not a cron schedule: five fields, e.g. "
+                             f"{DEFAULT_DIGEST_SCHEDULE!r} (Mondays at 07:00 UTC, the default).")
+    return cron
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """The weekly manager digest (docs/digest.md): whether it is sent, to whom, and through which
+    SMTP server (the alerts' own, `FLYWHEEL_SMTP_*`)."""
+
+    mode: str = DIGEST_MODES[0]
+    """`off` (the default), `on` (sent), `preview` (written under the export folder): `FLYWHEEL_DIGEST`."""
+    scope: str = DIGEST_SCOPES[0]
+    """`team` (a manager's direct reports) or `subtree` (everyone under them): `FLYWHEEL_DIGEST_SCOPE`."""
+    overrides_file: Path | None = None
+    """Managers (or `no manager`) to addresses or webhooks, replacing User.Email: `FLYWHEEL_DIGEST_OVERRIDES`."""
+    email_from: str | None = None
+    """The sender: `FLYWHEEL_DIGEST_EMAIL_FROM`, else the alerts' `FLYWHEEL_ALERT_EMAIL_FROM`."""
+    report_url: str | None = None
+    """Where `report/` is served (`FLYWHEEL_REPORT_URL`): the digest links each team's page there."""
+    schedule: str = DEFAULT_DIGEST_SCHEDULE
+    """The cron of the schedule `weekly_manager_digest`, in UTC: `FLYWHEEL_DIGEST_SCHEDULE`."""
+    smtp: AlertSettings = AlertSettings()
+    """The SMTP server of the alerts (its repr shows no secret)."""
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str], base: Path) -> DigestSettings:
+        overrides = (values.get(DIGEST_OVERRIDES_VAR) or "").strip()
+        smtp = alert_settings(values)
+        return cls(
+            mode=_choice(DIGEST_VAR, values.get(DIGEST_VAR), DIGEST_MODES),
+            scope=_choice(DIGEST_SCOPE_VAR, values.get(DIGEST_SCOPE_VAR), DIGEST_SCOPES),
+            overrides_file=_absolute(overrides, base) if overrides else None,
+            email_from=(values.get(DIGEST_EMAIL_FROM_VAR) or "").strip() or smtp.email_from,
+            report_url=(values.get(REPORT_URL_VAR) or "").strip().rstrip("/") or None,
+            schedule=_cron(values.get(DIGEST_SCHEDULE_VAR)),
+            smtp=smtp,
+        )
+
+
 def read_environment(env: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> dict[str, str]:
     """The process environment over `.env` (the process wins, as Dagster's own loader does):
     the one mapping every setting is read from."""
@@ -162,6 +224,8 @@ class Settings:
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
     """How long a run waits for another process to let go of the working DuckDB file before it
     fails naming it (`FLYWHEEL_LOCK_WAIT_SECONDS`)."""
+    digest: DigestSettings = DigestSettings()
+    """The weekly manager digest: `FLYWHEEL_DIGEST*`, `FLYWHEEL_REPORT_URL` and the alerts' SMTP server."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env"),
@@ -170,7 +234,8 @@ class Settings:
         `FLYWHEEL_EXPORT_DIR` (default `data/exports`), `FLYWHEEL_EXPORT_PERSONAL_DATA`,
         `FLYWHEEL_ABSENCES_FILE`, `FLYWHEEL_HOLIDAYS_FILE`, `FLYWHEEL_SAMPLE_*`, `FLYWHEEL_WAREHOUSE` (default
         `duckdb`), `FLYWHEEL_LAKE_DIR` (default `lake/` beside the DuckDB file), the alert channels,
-        `FLYWHEEL_STALE_AFTER_HOURS` (36), `FLYWHEEL_LOCK_WAIT_SECONDS` (300), and which
+        `FLYWHEEL_STALE_AFTER_HOURS` (36), `FLYWHEEL_LOCK_WAIT_SECONDS` (300), the digest's
+        `FLYWHEEL_DIGEST*` and `FLYWHEEL_REPORT_URL` (with the alerts' `FLYWHEEL_SMTP_*`), and which
         `SALESFORCE_*` variables are set. Relative paths are taken from `base` (the working
         directory)."""
         values = read_environment(env, dotenv)
@@ -188,6 +253,7 @@ class Settings:
             alerts=alert_settings(values),
             stale_after_hours=_positive(values, STALE_AFTER_VAR, DEFAULT_STALE_AFTER_HOURS),
             lock_wait_seconds=_positive(values, LOCK_WAIT_VAR, DEFAULT_LOCK_WAIT_SECONDS),
+            digest=DigestSettings.from_values(values, base),
         )
 
     @property
@@ -215,6 +281,12 @@ class Settings:
     def ground_truth_path(self) -> Path:
         """Where the built-in sample org writes its planted truth (never served by the API)."""
         return self.duckdb_path.parent / GROUND_TRUTH_FILE
+
+    @property
+    def digest_ledger_path(self) -> Path:
+        """What the digest sent to whom (`pipelines/digest/ledger.py`): a DuckDB file of its own
+        beside the working database, which a running pipeline never holds."""
+        return self.duckdb_path.parent / DIGEST_LEDGER_FILE
 
     @property
     def sample_absences_path(self) -> Path:

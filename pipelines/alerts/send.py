@@ -29,6 +29,12 @@ def send_email(settings: AlertSettings, alert: Alert, timeout: float = 10) -> No
     message["From"] = settings.email_from
     message["To"] = ", ".join(settings.email_to)
     message.set_content(alert.text)
+    send_message(settings, message, timeout)
+
+
+def send_message(settings: AlertSettings, message: EmailMessage, timeout: float = 10) -> None:
+    """Hand `message` to the SMTP server of `settings` (STARTTLS when offered, login when a user
+    is set); the alerts and the weekly manager digest both go through here."""
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout) as smtp:
         smtp.ehlo()
         if smtp.has_extn("starttls"):

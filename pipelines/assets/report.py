@@ -14,6 +14,7 @@ from pipelines.publish.publication import DATABASE_NAME, what_if_root
 from pipelines.report.figures import build_charts
 from pipelines.report.queries import NothingToReport, read_report_data
 from pipelines.report.render import render_report, report_path, write_report
+from pipelines.report.teams import write_team_pages
 
 
 @dg.asset(
@@ -26,7 +27,9 @@ from pipelines.report.render import render_report, report_path, write_report
         "The adoption report for sales managers: org KPIs over time, tiers, each team beside its "
         "manager, who is silent and why, login activity. One self-contained HTML file (opens "
         "offline) at FLYWHEEL_EXPORT_DIR/report/adoption_report.html, built from the published "
-        "read-only marts and replaced atomically (a what-if run's: under what_if/<vars>/, labelled)."
+        "read-only marts and replaced atomically (a what-if run's: under what_if/<vars>/, labelled). Beside "
+        "it, a page per team (report/teams/<team_id>.html): the same charts on that team's rows only, which "
+        "the weekly manager digest links to."
     ),
 )
 def adoption_report(context: dg.AssetExecutionContext, exports: ExportDir) -> dg.MaterializeResult:
@@ -41,8 +44,9 @@ def adoption_report(context: dg.AssetExecutionContext, exports: ExportDir) -> dg
         context.log.warning(f"The adoption report was not written: {nothing}")
         return dg.MaterializeResult(metadata={"written": False, "reason": str(nothing)})
     charts = build_charts(data)
-    html = render_report(data, charts, dt.datetime.now(dt.timezone.utc), what_if=what_if)
-    path = write_report(html, report_path(export_dir))
+    now = dt.datetime.now(dt.timezone.utc)
+    path = write_report(render_report(data, charts, now, what_if=what_if), report_path(export_dir))
+    pages = write_team_pages(export_dir / "current" / DATABASE_NAME, path.parent, now, what_if=what_if)
     return dg.MaterializeResult(metadata={
         "written": True,
         "path": dg.MetadataValue.path(str(path)),
@@ -51,4 +55,6 @@ def adoption_report(context: dg.AssetExecutionContext, exports: ExportDir) -> dg
         "charts": len(charts),
         "flags_listed": len(data.flags),
         "bytes": path.stat().st_size,
+        "team_pages": len(pages),
+        "team_pages_folder": dg.MetadataValue.path(str(pages[0].parent)) if pages else "none",
     })

@@ -1,4 +1,4 @@
-"""The `flywheel` command: demo, check, run, ui. A bare call prints help; nothing starts unasked.
+"""The `flywheel` command: demo, check, run, ui, digest. A bare call prints help; nothing starts unasked.
 
 Only click, the settings and the list of objects are imported at start: `flywheel --help` answers
 at once, and each subcommand imports what it needs (Dagster, dbt, DuckDB) when it runs.
@@ -191,6 +191,50 @@ def ui(port: int) -> None:
     command = ["dg", "dev", "--host", "127.0.0.1", "--port", str(port)]
     click.echo(f"DAGSTER_HOME={home} $ " + " ".join(command))
     sys.exit(subprocess.run(command, env=_run_env(Settings.from_env(), home), cwd=PROJECT_ROOT).returncode)
+
+
+@cli.command()
+@click.option("--preview", is_flag=True, help="Write every manager's digest to files under the export folder; send nothing.")
+def digest(preview: bool) -> None:
+    """Each manager's weekly digest of their own team, from the current publication.
+
+    `--preview` writes every message (HTML and plain text, and where it would go) under
+    FLYWHEEL_EXPORT_DIR/digest/preview. Sending is the job manager_digest's, run by the schedule
+    weekly_manager_digest (or `dg launch --job manager_digest`) with FLYWHEEL_DIGEST=on.
+    """
+    if not preview:
+        raise click.UsageError("flywheel digest only previews (--preview); the schedule weekly_manager_digest sends, "
+                               "or `dg launch --job manager_digest` with FLYWHEEL_DIGEST=on (docs/digest.md).")
+    import datetime as dt
+
+    import duckdb
+
+    from pipelines.definitions import warehouse
+    from pipelines.digest.destinations import OverrideFileError, read_contacts
+    from pipelines.digest.ledger import delivery_week
+    from pipelines.digest.run import current_publication, run_digest
+
+    settings = Settings.from_env()
+    if current_publication(settings.export_dir) is None:
+        raise click.ClickException(f"No publication under {settings.export_dir} yet: a run whose gates all pass "
+                                   "publishes one (flywheel run, or flywheel demo).")
+    def contacts() -> dict:
+        with warehouse(settings).get_connection() as con:
+            return read_contacts(con)
+
+    try:
+        outcome = run_digest(settings.digest, export_dir=settings.export_dir, contacts=contacts,
+                             ledger_path=settings.digest_ledger_path, week=delivery_week(dt.datetime.now(dt.timezone.utc)),
+                             personal_data=settings.export_personal_data, preview=True, log=click.echo)
+    except duckdb.IOException:
+        raise click.ClickException(f"{settings.duckdb_path} is held by a running pipeline (DuckDB takes one process): "
+                                   "preview again once the run is over.") from None
+    except (OverrideFileError, RuntimeError) as error:
+        raise click.ClickException(str(error)) from None
+    if outcome.nothing_to_send:
+        raise click.ClickException(f"No digest: {outcome.nothing_to_send}")
+    for line in outcome.not_routed:
+        click.echo(f"Would not be sent, team {line}")
 
 
 @cli.command()

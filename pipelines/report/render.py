@@ -100,8 +100,9 @@ def headline(data: ReportData) -> list[Tile]:
         Tile("Champions and healthy", percent(week.champion_share + week.healthy_share),
              f"average score {score(week.average_score)}"),
         Tile("Silent users", f"{silent}", f"{percent(silent / measured if measured else None)} of measured users"),
-        Tile("Deals with a lead trail", percent(week.lead_trail_share),
-             f"{week.deals_with_lead_trail:.0f} of {week.new_business_deals:.0f} new-business deals this week"),
+        *([] if pd.isna(week.new_business_deals) else [  # a team's page has no deal counts
+            Tile("Deals with a lead trail", percent(week.lead_trail_share),
+                 f"{week.deals_with_lead_trail:.0f} of {week.new_business_deals:.0f} new-business deals this week")]),
         Tile("Open flags", f"{week.open_flags:.0f}",
              f"{week.flags_opened:.0f} opened, {week.flags_closed:.0f} closed this week"),
     ]
@@ -151,23 +152,32 @@ def chart_html(key: str, chart: Chart) -> Markup:
                               config=PLOTLY_CONFIG))
 
 
-@functools.cache
-def _template() -> jinja2.Template:
+def templates(package: str, *, autoescape: bool = True) -> jinja2.Environment:
+    """The Jinja2 templates of `package` (its `templates/` folder), with the report's number and date
+    filters; a name from the marts that is not declared fails the render instead of going blank."""
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("pipelines.report", "templates"),
-        autoescape=True,
+        loader=jinja2.PackageLoader(package, "templates"),
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     environment.filters.update(percent=percent, score=score, signed=signed, amount=amount, day=day,
                                sentence=sentence)
-    return environment.get_template("adoption_report.html.j2")
+    return environment
 
 
-def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.datetime,
-                  what_if: str | None = None) -> str:
-    """The whole page as a string; `what_if` labels a what-if run's report with its vars."""
+@functools.cache
+def _template() -> jinja2.Template:
+    return templates("pipelines.report").get_template("adoption_report.html.j2")
+
+
+def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.datetime, *,
+                  team: str | None = None, plotly_src: str | None = None, what_if: str | None = None) -> str:
+    """The whole page as a string: the org's, or with `team` (its heading) one team's page;
+    plotly.js inlined, or from `plotly_src` (a path relative to the page); `what_if` labels a
+    what-if run's report with its vars."""
     week_start = data.as_of - dt.timedelta(days=6)
     built = generated_at.astimezone(dt.timezone.utc)
     return _template().render(
@@ -175,7 +185,9 @@ def render_report(data: ReportData, charts: dict[str, Chart], generated_at: dt.d
         what_if=what_if,
         week_start=week_start,
         generated_at=f"{day(built)} {built:%H:%M} UTC",
-        plotlyjs=Markup(get_plotlyjs()),
+        team=team,
+        plotly_src=plotly_src,
+        plotlyjs=Markup("" if plotly_src else get_plotlyjs()),
         charts={key: {"title": c.title, "caption": c.caption, "html": chart_html(key, c)} for key, c in charts.items()},
         tiles=headline(data),
         teams=records(data.teams),

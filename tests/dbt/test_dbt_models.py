@@ -33,7 +33,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 MARTS = {
     "user_adoption_daily", "user_adoption_scorecard", "silent_non_use", "team_adoption",
     "login_activity_daily", "org_adoption_kpis", "unlogged_opportunities", "excluded_users", "user_absences",
-    "user_recognition", "team_casei",
+    "user_recognition", "team_casei", "silent_non_use_changes",
 }
 
 

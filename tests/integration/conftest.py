@@ -1,8 +1,12 @@
 """Fixtures that start the built-in sample org (real HTTPS on localhost) for integration tests."""
 
+import json
 import shutil
-from dataclasses import dataclass
+import socket
+import threading
+from dataclasses import dataclass, field
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -147,3 +151,100 @@ def good_run(tmp_path_factory) -> GoodRun:
     assert result.success and dg.AssetKey(["publish", "marts_export"]) in {
         e.asset_key for e in result.get_asset_materialization_events()}
     return GoodRun(database, exports, result)
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on 127.0.0.1 (as Slack and Teams incoming webhooks take them: a JSON POST):
+    (its URL, the bodies received)."""
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
+    server.shutdown()
+
+
+@dataclass
+class Mailbox:
+    """What a real SMTP server (aiosmtpd) on 127.0.0.1 received; it refuses the recipients in
+    `refuse` (550), as a server refuses a mailbox that does not exist."""
+
+    port: int
+    mails: list[str] = field(default_factory=list)
+    """Each message as received (headers and body)."""
+    recipients: list[list[str]] = field(default_factory=list)
+    """Each message's envelope recipients (RCPT TO)."""
+    refuse: set[str] = field(default_factory=set)
+
+
+@pytest.fixture
+def smtp():
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    box = Mailbox(port)
+
+    class Handler:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address in box.refuse:
+                return "550 5.1.1 No such user here"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            box.mails.append(envelope.content.decode())
+            box.recipients.append(list(envelope.rcpt_tos))
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield box
+    controller.stop()
+
+
+def sense(sensor, instance, result) -> None:
+    """Evaluate a run status sensor (an alert sensor) on the run of `result`, as the daemon would."""
+    import dagster as dg
+
+    run = instance.get_run_by_id(result.run_id)
+    kind = dg.DagsterEventType.RUN_FAILURE if not result.success else dg.DagsterEventType.RUN_SUCCESS
+    [record] = instance.all_logs(result.run_id, of_type=kind)
+    context = dg.build_run_status_sensor_context(
+        sensor_name=sensor.name, dagster_instance=instance, dagster_run=run, dagster_event=record.dagster_event
+    )
+    if kind is dg.DagsterEventType.RUN_FAILURE:
+        context = context.for_run_failure()
+    sensor(context)
+
+
+@pytest.fixture(scope="session")
+def org_users() -> dict[str, dict]:
+    """The small org's users by Id, as the org holds them (not as the pipeline read them): who
+    reports to whom, and each one's Email, to hold the managers' pages and digests against."""
+    from pipelines.sample_org.generator import generate_org
+
+    return {u["Id"]: u for u in generate_org(SMALL).tables["User"].to_pylist()}
+
+
+def reports_of(manager_id: str | None, users: dict[str, dict]) -> set[str]:
+    """The Ids of the users whose ManagerId is `manager_id` (None: the users without a manager)."""
+    return {i for i, u in users.items() if u["ManagerId"] == manager_id}
+
+
+def named_outside(text: str, team: set[str], users: dict[str, dict]) -> set[str]:
+    """The names of the org's people that `text` holds and that are not in `team` (Ids); a name two
+    people share, one of them in the team, counts as the team's."""
+    inside = {users[i]["Name"] for i in team}
+    return {u["Name"] for u in users.values() if u["Name"] not in inside and u["Name"] in text}

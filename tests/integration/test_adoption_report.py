@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import SMALL, run_pipeline
+from conftest import SMALL, named_outside, reports_of, run_pipeline
 
 from pipelines.publish.publication import DATABASE_NAME
 from pipelines.report.render import sentence
@@ -34,18 +34,20 @@ def materialization(result: dg.ExecuteInProcessResult, key: dg.AssetKey):
 
 @pytest.fixture(scope="module")
 def runs(good_run, tmp_path_factory):
-    """(good run, report bytes after it, run stopped by a gate, report path, published DuckDB):
+    """(good run, (report bytes, team pages' bytes) after it, run stopped by a gate, report path,
+    published DuckDB):
     the shared good run, then, on a copy of it, a run that a gate stops."""
     database, exports = good_run.copy_to(tmp_path_factory.mktemp("report"))
     good = good_run.result
     path = exports / Path(materialization(good, REPORT).metadata["path"].value).relative_to(good_run.exports)
     good_bytes = path.read_bytes()
+    pages = {p.name: p.read_bytes() for p in (path.parent / "teams").iterdir()}
     with SampleOrg.from_generator(SMALL) as org, pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
         org.store.upsert("Lead", [{"Id": "00Q-not-an-id", "LastName": "X", "Company": "Y",
                                    "Status": "Open - Not Contacted"}])
         stopped = run_pipeline(org, database, exports)
-    return good, good_bytes, stopped, path, exports / "current" / DATABASE_NAME
+    return good, (good_bytes, pages), stopped, path, exports / "current" / DATABASE_NAME
 
 
 @pytest.fixture(scope="module")
@@ -62,21 +64,50 @@ def published(runs):
 
 
 def test_the_report_is_written_after_publishing_with_its_metadata(runs):
-    good, good_bytes, _, path, _ = runs
+    good, (good_bytes, pages), _, path, _ = runs
     assert good.success
     metadata = {k: v.value for k, v in materialization(good, REPORT).metadata.items()}
     assert path == path.parents[1] / "report" / "adoption_report.html" and path.parents[1].name == "exports"
     assert metadata["as_of_date"] == "2026-11-15"
     assert metadata["charts"] == len(CHARTS)
     assert metadata["bytes"] == len(good_bytes) > 1_000_000  # plotly.js is inside
-    assert [p.name for p in path.parent.iterdir()] == ["adoption_report.html"]  # no temporary file left
+    assert metadata["team_pages"] == len(pages) > 10
+    # no temporary file left: the report, the team pages and the plotly.js they share
+    assert sorted(p.name for p in path.parent.iterdir()) == ["adoption_report.html", "plotly.min.js", "teams"]
+    assert all(not name.startswith(".") for name in pages)
 
 
 def test_a_run_stopped_by_a_gate_leaves_the_last_good_report_untouched(runs):
-    _, good_bytes, stopped, path, _ = runs
+    _, (good_bytes, pages), stopped, path, _ = runs
     assert not stopped.success
     assert materialization(stopped, REPORT) is None
     assert path.read_bytes() == good_bytes
+    assert {p.name: p.read_bytes() for p in (path.parent / "teams").iterdir()} == pages
+
+
+def team_pages(database) -> dict[str | None, str]:
+    """Each team's page name by its manager, from the publication."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        return {manager: team.replace(" ", "-") + ".html" for manager, team in con.execute(
+            "SELECT manager_id, team_id FROM marts.team_adoption "
+            "WHERE week_ending_on = (SELECT max(as_of_date) FROM marts.silent_non_use)").fetchall()}
+
+
+def test_each_team_has_a_page_naming_its_own_people_only(runs, org_users):
+    *_, path, database = runs
+    pages = team_pages(database)
+    assert {p.name for p in (path.parent / "teams").iterdir()} == set(pages.values())
+    with duckdb.connect(str(database), read_only=True) as con:
+        evidence = con.execute("SELECT manager_id, user_name, evidence FROM marts.silent_non_use").fetchall()
+    for manager, name in pages.items():
+        page = (path.parent / "teams" / name).read_text(encoding="utf-8")
+        team = reports_of(manager, org_users) | ({manager} if manager else set())
+        assert named_outside(page, team, org_users) == set(), name
+        assert len(page) < 300_000 and "../plotly.min.js" in page  # the library is shared, not inside
+        for who, words in ((u, e) for m, u, e in evidence if m == manager):  # every flag of the team, and why
+            assert html.escape(who) in page and html.escape(sentence(words)) in page
+    assert "People without a manager in Salesforce · Salesforce adoption report" in (
+        path.parent / "teams" / "no-manager.html").read_text(encoding="utf-8")
 
 
 def test_the_report_shows_every_team_and_every_evidence_sentence_published(runs, published):
@@ -120,9 +151,10 @@ divs => divs.filter(d => d.querySelector('svg.main-svg').getBoundingClientRect()
 """
 
 
-def test_the_report_renders_in_headless_chromium_without_errors_or_network(chromium, runs, published):
-    *_, path, _ = runs
-    teams, evidence = published
+def drawn(chromium, path: Path, screenshot: str) -> dict:
+    """The page at `path` in headless Chromium, every chart drawn, with no network: its errors, the
+    requests that would have left the machine, the marks each chart drew, the charts wider than
+    their card (as first drawn) and its text; the whole page saved to test-artifacts/`screenshot`."""
     errors, outside = [], []
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
@@ -141,13 +173,36 @@ def test_the_report_renders_in_headless_chromium_without_errors_or_network(chrom
     page.set_viewport_size({"width": 1280, "height": page.evaluate("document.documentElement.scrollHeight")})
     page.evaluate("Promise.all([...document.querySelectorAll('.plotly-graph-div')].map(d => Plotly.Plots.resize(d)))")
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "adoption_report.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
     page.close()
-    assert errors == [] and outside == []
-    assert overflowing == []  # every chart fits in its card
+    return {"errors": errors, "outside": outside, "marks": marks, "overflowing": overflowing, "text": text}
+
+
+def test_the_report_renders_in_headless_chromium_without_errors_or_network(chromium, runs, published):
+    *_, path, _ = runs
+    teams, evidence = published
+    page = drawn(chromium, path, "adoption_report.png")
+    marks, text = page["marks"], page["text"]
+    assert page["errors"] == [] and page["outside"] == []
+    assert page["overflowing"] == []  # every chart fits in its card
     assert list(marks) == CHARTS
     assert all(n > 0 for n in marks.values()), marks  # every chart drew bars, lines or areas
     assert "As of 15 Nov 2026" in text
     assert teams[0] in text and sentence(evidence[0]) in text
     assert "Wins this week" in text and "Each team under the five CASEI pillars" in text
     assert "Weakest: " in text and "Most improved: " in text  # the small org plants both
+
+
+def test_a_team_page_draws_the_same_charts_for_its_team(chromium, runs):
+    *_, path, database = runs
+    with duckdb.connect(str(database), read_only=True) as con:  # a team with flags, badges and someone away
+        [(manager,)] = con.execute(
+            "SELECT manager_id FROM marts.silent_non_use JOIN marts.user_recognition USING (manager_id) "
+            "JOIN marts.user_absences USING (manager_id) GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").fetchall()
+    page = drawn(chromium, path.parent / "teams" / team_pages(database)[manager], "team_page.png")
+    marks = page["marks"]
+    assert page["errors"] == [] and page["outside"] == [] and page["overflowing"] == []
+    # every chart of the report but the two the marts hold for the whole org only
+    assert list(marks) == [c for c in CHARTS if c not in ("lead-trail-share", "logins-by-app")]
+    assert all(n > 0 for n in marks.values()), marks  # every chart drew bars, lines or areas
+    assert "How the team is doing" in page["text"] and "Deals with a lead trail" not in page["text"]

@@ -7,7 +7,7 @@ import datetime as dt
 
 import dagster as dg
 import pytest
-from receivers import receiver, smtp  # noqa: F401 (fixtures)
+from conftest import sense
 
 from pipelines.alerts.hook import build_failure_hook
 from pipelines.alerts.sensors import build_alert_sensors
@@ -47,15 +47,7 @@ def sensor(settings: Settings, name: str, **kwargs) -> dg.SensorDefinition:
 
 def run_and_sense(assets, sensor, instance, checks=()):
     result = dg.materialize([*assets, *checks], instance=instance, raise_on_error=False)
-    run = instance.get_run_by_id(result.run_id)
-    kind = dg.DagsterEventType.RUN_FAILURE if not result.success else dg.DagsterEventType.RUN_SUCCESS
-    [record] = instance.all_logs(result.run_id, of_type=kind)
-    context = dg.build_run_status_sensor_context(
-        sensor_name=sensor.name, dagster_instance=instance, dagster_run=run, dagster_event=record.dagster_event
-    )
-    if kind is dg.DagsterEventType.RUN_FAILURE:
-        context = context.for_run_failure()
-    sensor(context)
+    sense(sensor, instance, result)
     return result
 
 
@@ -67,7 +59,7 @@ def instance():
 
 def test_a_failed_step_sends_one_webhook_and_one_email(receiver, smtp, instance, tmp_path):
     url, received = receiver
-    port, mails = smtp
+    port, mails = smtp.port, smtp.mails
     settings = settings_with(tmp_path, FLYWHEEL_ALERT_WEBHOOK_URL=url, FLYWHEEL_ALERT_EMAIL_TO="ops@example.org",
                              FLYWHEEL_SMTP_HOST="127.0.0.1", FLYWHEEL_SMTP_PORT=str(port),
                              FLYWHEEL_UI_URL="http://127.0.0.1:3000")

@@ -29,7 +29,7 @@ def test_version():
     assert result.exit_code == 0 and result.output == f"flywheel {version('flywheel')}\n"
 
 
-@pytest.mark.parametrize("command", ["demo", "check", "run", "ui"])
+@pytest.mark.parametrize("command", ["demo", "check", "run", "ui", "digest"])
 def test_every_subcommand_has_help(runner, command):
     result = runner.invoke(cli.cli, [command, "--help"])
     assert result.exit_code == 0, result.output

@@ -22,7 +22,8 @@ def test_definitions_load_with_the_job_extracts_models_and_checks(defs):
     assert {f"raw_salesforce/{spec.table}" for spec in OBJECTS} <= keys
     assert {f"marts/{m}" for m in published_marts()} <= keys
     job = defs.resolve_job_def("adoption_refresh")
-    assert len(job.asset_layer.executable_asset_keys) == len(keys)
+    # everything but the weekly digest, which its own job runs (test_the_digest_has_its_own_stopped_schedule)
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == keys - {"publish/manager_digest"}
     checks = graph.asset_check_keys
     assert any(c.name.startswith("unique_") for c in checks)  # dbt tests arrive as asset checks
 
@@ -46,3 +47,13 @@ def test_the_alert_sensors_and_the_jobs_failure_hook_are_part_of_the_code_locati
     assert {"flywheel_failure_alert", "flywheel_success_alert", "flywheel_stale_data_alert"} <= set(sensors)
     assert all(s.default_status is dg.DefaultSensorStatus.RUNNING for s in sensors.values())
     assert {h.name for h in defs.resolve_job_def("adoption_refresh").hook_defs} == {"flywheel_failure_alert_hook"}
+
+
+def test_the_digest_has_its_own_job_and_a_stopped_monday_schedule(defs):
+    job = defs.resolve_job_def("manager_digest")
+    assert job.asset_layer.executable_asset_keys == {dg.AssetKey(["publish", "manager_digest"])}
+    schedule = defs.resolve_schedule_def("weekly_manager_digest")
+    assert (schedule.job_name, schedule.cron_schedule, schedule.execution_timezone) == ("manager_digest", "0 7 * * 1", "UTC")
+    assert schedule.default_status is dg.DefaultScheduleStatus.STOPPED
+    digest = defs.resolve_asset_graph().get(dg.AssetKey(["publish", "manager_digest"]))
+    assert digest.group_name == "publish" and dg.AssetKey(["publish", "marts_export"]) in digest.parent_keys

@@ -8,7 +8,6 @@ import sys
 
 import dagster as dg
 import pytest
-from receivers import receiver  # noqa: F401 (fixture)
 
 from pipelines.settings import Settings
 

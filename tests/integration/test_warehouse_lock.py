@@ -9,7 +9,6 @@ import sys
 import dagster as dg
 import duckdb
 import pytest
-from receivers import receiver  # noqa: F401 (fixture)
 
 from pipelines.definitions import JOB, build_defs
 from pipelines.salesforce.resource import SalesforceResource
