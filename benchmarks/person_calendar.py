@@ -88,7 +88,7 @@ def compare(one_config, other_config, what: str) -> None:
     """Build both orgs and print how many per-user results differ."""
     import duckdb
 
-    from pipelines.sample_org.accuracy import per_user_differences
+    from tests.support.accuracy import per_user_differences
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = KEEP or tmp

@@ -63,12 +63,13 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
     # steps would only queue on the `duckdb` pool, and the built-in sample org starts once per run.
     # On Spark each step is a process of its own (the gates of the raw tables and of the marts run
     # side by side, each reading the lake); see docs/spark.md.
+    # a failed or gate-stopped run sends its one alert itself, however it was launched
+    failure_alert = build_failure_hook(settings.alerts, settings.alert_ledger)
     adoption_refresh = dg.define_asset_job(
         JOB,
         selection=dg.AssetSelection.all() - dg.AssetSelection.assets(DIGEST_KEY),
         executor_def=dg.multiprocess_executor if settings.warehouse == "spark" else dg.in_process_executor,
-        # a failed or gate-stopped run sends its one alert itself, however it was launched
-        hooks={build_failure_hook(settings.alerts, settings.alert_ledger)},
+        hooks={failure_alert},
         description=(
             "Extract from Salesforce, build and test the adoption models, gate them, publish the marts "
             "and the adoption report."
@@ -78,6 +79,7 @@ def build_defs(settings: Settings, *, salesforce: SalesforceOrg | None = None) -
         DIGEST_JOB,
         selection=dg.AssetSelection.assets(DIGEST_KEY),
         executor_def=dg.in_process_executor,
+        hooks={failure_alert},
         description=(
             "Send each manager their own team's weekly digest from the newest good publication, once per team "
             "and week (FLYWHEEL_DIGEST=on), or write the messages under the export folder (preview). See docs/digest.md."

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from conftest import SMALL, run_pipeline
 
-from pipelines.sample_org.accuracy import per_user_differences
+from tests.support.accuracy import per_user_differences
 from pipelines.sample_org.generator import GeneratorConfig
 from pipelines.sample_org.org import SampleOrg
 

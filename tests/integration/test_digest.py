@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from conftest import named_outside, reports_of, run_pipeline, sense
 
 from pipelines.alerts.config import AlertSettings
-from pipelines.alerts.sensors import failure_alert_sensor
+from pipelines.alerts.sensors import build_alert_sensors
 from pipelines.assets.digest import DIGEST_JOB, DIGEST_KEY, SCHEDULED_AT_TAG
 from pipelines.cli.main import cli
 from pipelines.definitions import build_defs
@@ -42,12 +42,16 @@ def parts(raw: str) -> tuple[str, str, str, str]:
             mail.get_body(("html",)).get_content())
 
 
-def run_digest_job(database: Path, exports: Path, *, at: dt.datetime = MONDAY, instance=None,
-                   **digest) -> dg.ExecuteInProcessResult:
-    """The code location's own job `manager_digest`, as the schedule launches it at `at`."""
+def digest_settings(database: Path, exports: Path, alerts: AlertSettings = AlertSettings(), **digest) -> Settings:
     from pipelines.settings import DigestSettings
 
-    settings = Settings(duckdb_path=database, export_dir=exports, digest=DigestSettings(**digest))
+    return Settings(duckdb_path=database, export_dir=exports, alerts=alerts, digest=DigestSettings(**digest))
+
+
+def run_digest_job(database: Path, exports: Path, *, at: dt.datetime = MONDAY, instance=None,
+                   alerts: AlertSettings = AlertSettings(), **digest) -> dg.ExecuteInProcessResult:
+    """The code location's own job `manager_digest`, as the schedule launches it at `at`."""
+    settings = digest_settings(database, exports, alerts, **digest)
     job = build_defs(settings).resolve_job_def(DIGEST_JOB)
     return job.execute_in_process(instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False,
                                   tags={SCHEDULED_AT_TAG: at.isoformat()})
@@ -151,17 +155,19 @@ def test_a_team_that_cannot_be_reached_raises_one_alert_and_a_retry_sends_only_i
                                                                                      monkeypatch):
     database, exports = copy
     url, alerts = receiver
-    monkeypatch.setenv("FLYWHEEL_ALERT_WEBHOOK_URL", url)
     managers = sorted(m for m in teams_published(exports) if m is not None)
     refused = managers[1]
     smtp.refuse.add(org_users[refused]["Email"])
     settings = dict(mode="on", smtp=AlertSettings(smtp_host="127.0.0.1", smtp_port=smtp.port), email_from=SENDER)
     with dg.instance_for_test() as instance:
-        failed = run_digest_job(database, exports, instance=instance, **settings)
+        failed = run_digest_job(database, exports, instance=instance, alerts=AlertSettings(webhook_url=url), **settings)
         assert not failed.success
         assert len(smtp.mails) == len(managers) - 1  # every other team got theirs
-        sense(failure_alert_sensor, instance, failed)
-    [alert] = alerts  # one alert, for every team that was not reached
+        assert len(alerts) == 1  # the run sent it itself (the job's failure hook), with no daemon
+        sensors = build_alert_sensors(digest_settings(database, exports, AlertSettings(webhook_url=url), **settings),
+                                      "adoption_refresh")
+        sense(next(s for s in sensors if s.name == "flywheel_failure_alert"), instance, failed)
+    [alert] = alerts  # one alert, for every team that was not reached; the daemon's sensor sent no second
     text = alert["text"]
     assert f"{refused} (email): SMTPRecipientsRefused 550" in text and "1 of " in text
     assert org_users[refused]["Email"] not in text and org_users[refused]["Name"] not in text

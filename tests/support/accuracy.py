@@ -174,7 +174,7 @@ def per_user_differences(con: duckdb.DuckDBPyConnection, left: str, right: str) 
         differences[mart] = {c: n for c, n in by_column.items() if n}
     return differences
 def main(argv: list[str] | None = None) -> int:
-    """`python -m pipelines.sample_org.accuracy [data folder]`: the tables of a `flywheel demo` run
+    """`python -m tests.support.accuracy [data folder]`: the tables of a `flywheel demo` run
     (its database and the ground truth the sample org wrote beside it; default `data`)."""
     import sys
 
