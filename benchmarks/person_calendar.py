@@ -7,7 +7,7 @@
 `zones` and `morning` build two orgs that differ in one thing only (where the teams work; whether
 the new day's first hours are in the org, with the clock at midnight or 05:00 UTC), extract each
 over HTTPS into its own DuckDB file, build the models with dbt, and count the per-user results of
-the marts that differ (pipelines/sample_org/accuracy.py, `per_user_differences`): the target is 0.
+the marts that differ (tests/support/accuracy.py, `per_user_differences`): the target is 0.
 
 `build-time` extracts one org once and times `dbt build` (as the job runs it: models and data
 tests) of this project and of the project at another commit (`--base`, taken with `git archive`)

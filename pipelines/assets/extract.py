@@ -154,7 +154,8 @@ def salesforce_extract(
         calls_before = client.calls
         for outcome in sync_objects(client, con, specs, config.options(context.run_id)):
             if isinstance(outcome, SyncFailure):
-                context.log.error(f"{outcome.object_name} was not synced: {outcome.error}")
+                if str(outcome.error) not in {str(f.error) for f in failures}:  # an outage or the quota stops every object: said once
+                    context.log.error(f"{outcome.object_name} was not synced: {outcome.error}")
                 failures.append(outcome)
                 continue
             spec = OBJECTS_BY_NAME[outcome.object_name]

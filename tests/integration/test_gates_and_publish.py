@@ -121,13 +121,15 @@ def test_bad_raw_rows_stop_the_run_before_anything_is_published(pipeline, org, b
     assert checksums(exports) == before  # the last good publication, untouched
 
 
-def test_an_unknown_picklist_value_warns_and_the_run_goes_on(pipeline, org):
+def test_a_value_outside_a_salesforce_enumeration_warns_and_the_run_goes_on(pipeline, org):
+    """A warning expectation warns and publishes: a Holiday's month that Salesforce never writes
+    (the org's own picklists, Lead.Status or StageName, have no value set to break)."""
     run, _, exports = pipeline
-    opp = org.store.records("Opportunity")[0]["Id"]
-    org.store.upsert("Opportunity", [{"Id": opp, "StageName": "Verbal Commit"}])
+    holiday = next(h for h in org.store.records("Holiday") if h.get("RecurrenceMonthOfYear"))["Id"]
+    org.store.upsert("Holiday", [{"Id": holiday, "RecurrenceMonthOfYear": "Smarch"}])
     result = run()
-    check = failed_checks(result)[("raw_salesforce/opportunity", "rows_synced_pass_gx_suite")]
-    assert check.severity == dg.AssetCheckSeverity.WARN and "'Verbal Commit'" in check.description
+    check = failed_checks(result)[("raw_salesforce/holiday", "rows_synced_pass_gx_suite")]
+    assert check.severity == dg.AssetCheckSeverity.WARN and "'Smarch'" in check.description
     assert published(result)
 
 
@@ -191,7 +193,7 @@ def test_a_value_of_the_wrong_type_stops_the_sync_with_a_clear_error(pipeline, o
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     message = failure.step_failure_data.user_failure_data.description
     assert "Opportunity.Amount (currency) of record" in message and "'a lot', which is not a currency" in message
-    assert "watermark is unchanged" in message
+    assert "Not synced in this run, watermark unchanged: Opportunity." in message
     assert not published(result) and checksums(exports) == before
 
 

@@ -96,7 +96,7 @@ def test_the_ui_loads_every_asset_check_job_and_schedule(webserver):
 
     assert {j["name"] for j in repository["jobs"]} >= {"adoption_refresh"}
     schedules = {s["name"]: s for s in repository["schedules"]}
-    assert set(schedules) == {"daily_incremental_refresh", "weekly_full_reconciliation"}
+    assert set(schedules) == {"daily_incremental_refresh", "weekly_full_reconciliation", "weekly_manager_digest"}
     assert all(s["scheduleState"]["status"] == "STOPPED" for s in schedules.values())
 
     nodes = {"/".join(n["assetKey"]["path"]): n for n in repository["assetNodes"]}
