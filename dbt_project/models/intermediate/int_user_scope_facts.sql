@@ -95,38 +95,40 @@ login_summary as (
 
 ),
 
--- the users who did sales work: own a lead or opportunity, or created one (or a task or event on
--- something a seller works on) in the window
+-- what a user created in the window that is sales work: a lead, an opportunity, or a task or
+-- event that is unlinked or on something a seller works on (its WhatId prefix)
+created_in_window as (
+
+    select records.created_by_id
+    from (
+        select created_by_id, created_at, cast(null as {{ dbt.type_string() }}) as what_id
+        from {{ ref('stg_salesforce__leads') }}
+        union all
+        select created_by_id, created_at, cast(null as {{ dbt.type_string() }}) as what_id
+        from {{ ref('stg_salesforce__opportunities') }}
+        union all
+        select created_by_id, created_at, what_id from {{ ref('stg_salesforce__tasks') }}
+        union all
+        -- an Event shown as Out of Office marks time away, not work
+        select created_by_id, created_at, what_id from {{ ref('stg_salesforce__events') }}
+        where coalesce(show_as, '') <> 'OutOfOffice'
+    ) as records
+    left join time_zones on records.created_by_id = time_zones.user_id
+    cross join scope_window
+    where {{ flywheel.local_date('records.created_at', "coalesce(time_zones.time_zone, 'UTC')") }}
+            between scope_window.scope_start_date and scope_window.as_of_date
+        and (records.what_id is null or {{ flywheel.one_of('substr(records.what_id, 1, 3)', var('sales_what_id_prefixes')) }})
+
+),
+
+-- the users who did sales work: own a lead or opportunity, or created sales work in the window
 sales_work as (
 
     select owner_id as user_id from {{ ref('stg_salesforce__leads') }}
     union
     select owner_id as user_id from {{ ref('stg_salesforce__opportunities') }}
     union
-    select leads.created_by_id as user_id
-    from {{ ref('stg_salesforce__leads') }} as leads
-    left join time_zones on leads.created_by_id = time_zones.user_id
-    cross join scope_window
-    where {{ flywheel.local_date('leads.created_at', "coalesce(time_zones.time_zone, 'UTC')") }} between scope_window.scope_start_date and scope_window.as_of_date
-    union
-    select opportunities.created_by_id as user_id
-    from {{ ref('stg_salesforce__opportunities') }} as opportunities
-    left join time_zones on opportunities.created_by_id = time_zones.user_id
-    cross join scope_window
-    where {{ flywheel.local_date('opportunities.created_at', "coalesce(time_zones.time_zone, 'UTC')") }} between scope_window.scope_start_date and scope_window.as_of_date
-    union
-    select activities.created_by_id as user_id
-    from (
-        select created_by_id, created_at, what_id from {{ ref('stg_salesforce__tasks') }}
-        union all
-        -- an Event shown as Out of Office marks time away, not work
-        select created_by_id, created_at, what_id from {{ ref('stg_salesforce__events') }}
-        where coalesce(show_as, '') <> 'OutOfOffice'
-    ) as activities
-    left join time_zones on activities.created_by_id = time_zones.user_id
-    cross join scope_window
-    where {{ flywheel.local_date('activities.created_at', "coalesce(time_zones.time_zone, 'UTC')") }} between scope_window.scope_start_date and scope_window.as_of_date
-        and (activities.what_id is null or {{ flywheel.one_of('substr(activities.what_id, 1, 3)', var('sales_what_id_prefixes')) }})
+    select created_by_id as user_id from created_in_window
 
 ),
 
