@@ -7,11 +7,13 @@ a few tags (`<b>`, `<a href>`) in text: a name is shown as written, never interp
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from pipelines.report.queries import LOGIN_WINDOW_DAYS, SEVERITIES, ReportData
@@ -53,10 +55,19 @@ def label(text: object) -> str:
     return html.escape(str(text))
 
 
+@functools.cache
+def _template() -> go.layout.Template:
+    """plotly_white with trace defaults for the traces the report draws (bars and lines) only:
+    plotly copies a figure's template several times, and the whole template, with defaults for
+    every kind of trace, made those copies half of what a page costs."""
+    white = pio.templates["plotly_white"]
+    return go.layout.Template(layout=white.layout, data={"bar": white.data.bar, "scatter": white.data.scatter})
+
+
 def _finish(figure: go.Figure, height: int, empty: str | None) -> go.Figure:
     """The shared look; `empty` is the sentence shown instead of an empty plot."""
     figure.update_layout(
-        template="plotly_white",
+        template=_template(),
         height=height,
         margin={"l": 10, "r": 10, "t": 36, "b": 10},
         font={"family": FONT, "size": 13, "color": "#1f2937"},
