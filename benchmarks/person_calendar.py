@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import json
 import os
 import shutil
 import subprocess
@@ -73,10 +72,10 @@ def dbt_build(database: Path, project: Path = ROOT / "dbt_project") -> float:
     target = Path(tempfile.mkdtemp(prefix="flywheel-calendar-dbt-"))
     command = [sys.executable, "-c", "import sys; from dbt.cli.main import cli; sys.exit(cli())", "build",
                "--exclude-resource-type", "unit_test", "--project-dir", str(project), "--profiles-dir", str(project),
-               "--target-path", str(target), "--log-path", str(target),
-               "--vars", json.dumps({"flywheel_duckdb_path": str(database)})]
+               "--target-path", str(target), "--log-path", str(target)]
     started = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True,
+                          env={**os.environ, "FLYWHEEL_DUCKDB_PATH": str(database)})
     seconds = time.monotonic() - started
     shutil.rmtree(target, ignore_errors=True)
     if done.returncode:

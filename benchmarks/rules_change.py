@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -50,8 +51,8 @@ def build_base(base: str, database: Path, work: Path) -> None:
     dbt = [sys.executable, "-c", "import sys; from dbt.cli.main import cli; sys.exit(cli())"]
     subprocess.run([*dbt, "build", "--exclude-resource-type", "unit_test", "--project-dir", str(project / "dbt_project"),
                     "--profiles-dir", str(project / "dbt_project"), "--target-path", str(work / "target"),
-                    "--log-path", str(work / "logs"), "--vars", json.dumps({"flywheel_duckdb_path": str(database)})],
-                   check=True, capture_output=True)
+                    "--log-path", str(work / "logs")],
+                   check=True, capture_output=True, env={**os.environ, "FLYWHEEL_DUCKDB_PATH": str(database)})
 
 
 def pairs(database: Path) -> set[tuple[str, str]]:

@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.assets.extract import DATA_ENGINEERING
 from pipelines.storage.exports import ExportDir
-from pipelines.quality.gx_gate import build_index, latest_statuses
+from pipelines.quality.gx_gate import build_docs, latest_statuses
 
 
 def build_data_docs(marts: tuple[str, ...]) -> dg.AssetsDefinition:
@@ -19,14 +19,14 @@ def build_data_docs(marts: tuple[str, ...]) -> dg.AssetsDefinition:
         description=(
             "Great Expectations Data Docs under FLYWHEEL_EXPORT_DIR/data_docs: every gate's validations "
             "(raw rows and marts), failed ones included; its metadata lists each suite's newest result. "
-            "Renders the Data Docs index after the marts' blocking gates passed (a gate that fails renders "
-            "it itself, so its page is listed there although the run stops)."
+            "Renders the run's validations and the index in one pass after the marts' blocking gates passed "
+            "(a gate that fails renders them itself, so its page is listed there although the run stops)."
         ),
     )
 
 
 def data_docs(exports: ExportDir) -> dg.MaterializeResult:
-    build_index(exports.data_docs)
+    build_docs(exports.data_docs)
     statuses = latest_statuses(exports.data_docs)
     table = "\n".join(
         ["| suite | newest validation | result | failed / evaluated |", "| --- | --- | --- | --- |"]

@@ -16,7 +16,7 @@ import duckdb
 
 from pipelines.extract import raw_store
 from pipelines.quality.cross_checks import run_cross_checks
-from pipelines.quality.gx_gate import DataDocs, Failure, GateResult, build_index, load_suite, suite_columns, validate
+from pipelines.quality.gx_gate import DataDocs, Failure, GateResult, build_docs, load_suite, suite_columns, validate
 from pipelines.salesforce.objects import ObjectSpec
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -81,8 +81,8 @@ def mart_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, m
 
 
 def indexed_if_failed(result: GateResult, docs: DataDocs | None) -> GateResult:
-    """A failed gate renders the Data Docs index now: the run stops here, before the Data Docs
-    asset renders it."""
+    """A failed gate renders the Data Docs now (its page, those of the gates before it, the index):
+    the run stops here, before the Data Docs asset renders them."""
     if result.failures and docs is not None:
-        build_index(docs)
+        build_docs(docs)
     return result

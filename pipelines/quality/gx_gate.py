@@ -6,10 +6,11 @@ what comes after (a failure of severity "error" here), `warning` is reported and
 
 With a `DataDocs` location, every validation result is kept in a file store and rendered into a
 Data Docs site (one page per validation, an index of all of them); the newest `KEEP_RESULTS`
-results of each suite are kept. The index lists every kept result, so it grows with the days:
-`validate` renders only its own pages, and the index is rendered by `build_index`, once a run
-(the Data Docs asset) and by a gate that fails (so that its page is reachable from the index
-when the run stops there).
+results of each suite are kept. `validate` only stores its result: `build_docs` renders every
+result stored since it last ran, their suites' pages and the index in one pass (GX compiles its
+page templates once per pass, which is most of what a page costs), once a run (the Data Docs
+asset) and by a gate that fails (so that its page is reachable from the index when the run stops
+there).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import orjson
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "expectations"
 SAMPLE_IDS = 5
 KEEP_RESULTS = 30
+RENDERED_THROUGH = "rendered_through"  # in the store: the newest result build_docs has rendered
 DOCS_SITE = "flywheel"
 _CONDITION_COLUMN = re.compile(r"([A-Za-z_]\w*)\.(?:isnull|notnull)\(\)")
 
@@ -112,39 +114,38 @@ def _context(docs: DataDocs | None) -> Any:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def _publish_docs(context: Any, suite_name: str) -> None:
-    """Render the newest result of `suite_name` and its suite page (not the index); forget its
-    results beyond KEEP_RESULTS."""
+def build_docs(docs: DataDocs) -> None:
+    """Render every validation result stored since the last call, the pages of their suites and
+    the index of every kept result; forget each suite's results beyond KEEP_RESULTS."""
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
-    store = context.validation_results_store
-    keys = sorted(
-        (k for k in store.list_keys() if k.expectation_suite_identifier.name == suite_name),
-        key=lambda k: k.run_id.run_time,
-    )
-    for old in keys[:-KEEP_RESULTS]:
-        store.remove_key(old)
-    context.build_data_docs(
-        site_names=[DOCS_SITE], resource_identifiers=[keys[-1], ExpectationSuiteIdentifier(name=suite_name)],
-        build_index=False,
-    )
-
-
-def build_index(docs: DataDocs) -> None:
-    """Render the Data Docs index of every kept validation result (GX renders the index together
-    with some page: the newest result's, rendered again)."""
     if not docs.store.exists():
         return
     context = _context(docs)
-    keys = context.validation_results_store.list_keys()
-    if keys:
-        newest = max(keys, key=lambda k: k.run_id.run_time)
-        context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[newest], build_index=True)
+    store = context.validation_results_store
+    keys = sorted(store.list_keys(), key=lambda k: k.run_id.run_time)
+    by_suite: dict[str, list[Any]] = {}
+    for key in keys:
+        by_suite.setdefault(key.expectation_suite_identifier.name, []).append(key)
+    for old in (k for suite_keys in by_suite.values() for k in suite_keys[:-KEEP_RESULTS]):
+        store.remove_key(old)
+        keys.remove(old)
+    if not keys:
+        return
+    marker = docs.store / RENDERED_THROUGH
+    rendered_through = marker.read_text().strip() if marker.exists() else ""
+    new = [k for k in keys if k.run_id.run_time.isoformat() > rendered_through] or keys[-1:]
+    suites = sorted({k.expectation_suite_identifier.name for k in new})
+    context.build_data_docs(
+        site_names=[DOCS_SITE], build_index=True,
+        resource_identifiers=[*new, *(ExpectationSuiteIdentifier(name=name) for name in suites)],
+    )
+    marker.write_text(max(k.run_id.run_time for k in keys).isoformat())
 
 
 def validate(frame: Any, suite: dict[str, Any], id_columns: Sequence[str], docs: DataDocs | None = None) -> GateResult:
     """Validate `frame` (pandas) against `suite`; `id_columns` (a row's Id, or a mart's key) name
-    offending rows; with `docs`, the result is kept and rendered into Data Docs."""
+    offending rows; with `docs`, the result is kept for Data Docs (`build_docs` renders it)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
@@ -179,8 +180,6 @@ def validate(frame: Any, suite: dict[str, Any], id_columns: Sequence[str], docs:
         kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
         severity = "error" if config.severity == FailureSeverity.CRITICAL else "warning"
         result.failures.append(_failure(config.type, kwargs, outcome, severity, index or []))
-    if docs is not None:
-        _publish_docs(context, suite["name"])
     return result
 
 
