@@ -19,6 +19,13 @@ def test_only_the_first_claim_of_a_run_wins(tmp_path):
 
 
 def test_processes_racing_for_one_run_have_one_winner(tmp_path):
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
+    pool = multiprocessing.get_context("spawn").Pool(4)
+    try:
         wins = pool.map(_claim, [(tmp_path / "ledger", "run-x")] * 16)
+    finally:
+        # the workers leave when told to (close), not by SIGTERM (the pool's `with` ends in
+        # terminate()): a worker inherits its parent's ignored signals, and a process of the
+        # suite may ignore SIGTERM, which left terminate() waiting for the workers for ever
+        pool.close()
+        pool.join()
     assert sum(wins) == 1
