@@ -19,8 +19,12 @@ CROSS_CHECKS: dict[str, list[CrossCheck]] = {
         CrossCheck(
             "every_measured_user_is_scored",
             "every active human user measured as of the date has a scorecard row for the current week",
+            # a user created after the as-of date on their own calendar (a new hire in Sydney the
+            # morning the run extracts) has no day to score yet
             """SELECT u.user_id, u.user_name FROM intermediate.int_users u
-               WHERE u.is_measured AND NOT EXISTS (
+               WHERE u.is_measured
+                 AND u.created_on <= (SELECT as_of_date FROM intermediate.int_reporting_dates)
+                 AND NOT EXISTS (
                    SELECT 1 FROM marts.user_adoption_scorecard s
                    WHERE s.user_id = u.user_id AND s.is_current_week)""",
         )

@@ -28,6 +28,15 @@ def test_definitions_load_with_the_job_extracts_models_and_checks(defs):
     assert any(c.name.startswith("unique_") for c in checks)  # dbt tests arrive as asset checks
 
 
+def test_every_marts_contract_check_is_a_check_on_every_engine(defs):
+    """The checks come from the manifest parsed for DuckDB, where the engine enforces the marts'
+    contracts: `flywheel_contract_holds` must be in it all the same, or a Spark run reporting it
+    fails on a test the manifest does not know."""
+    checks = defs.resolve_asset_graph().asset_check_keys
+    checked = {c.asset_key.path[-1] for c in checks if c.name.startswith("flywheel_contract_holds")}
+    assert checked == set(published_marts())
+
+
 def test_models_read_from_the_extract_assets(defs):
     graph = defs.resolve_asset_graph()
     staging = next(k for k in graph.get_all_asset_keys() if k.path[-1] == "stg_salesforce__login_history")

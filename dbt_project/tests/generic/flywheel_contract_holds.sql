@@ -1,15 +1,17 @@
 {#
     A model's contract constraints (`not_null` on its columns, its `primary_key`), checked after
     the build where the engine does not enforce them (`flywheel.enforces_constraints()`: Spark).
-    Where it does (DuckDB) the table cannot hold a row that breaks them, and this test is not
-    built at all: the constraints are declared once, in the contract, and checked once.
+    Where it does (DuckDB) the table cannot hold a row that breaks them, and the test is an empty
+    query that reads nothing: the constraints are declared once, in the contract, and checked
+    once. It is a node on every engine (not `enabled` by engine) because Dagster's assets and
+    checks come from one manifest, parsed for DuckDB, which must know every test a Spark run
+    reports.
     Returns one row per constraint broken, with how many rows (or repeated keys) break it.
     Usage in yml, under a model with an enforced contract:  data_tests: [flywheel_contract_holds]
 #}
 {% test flywheel_contract_holds(model) %}
-    {{ config(enabled=not flywheel.enforces_constraints()) }}
     {%- set checks = [] -%}
-    {%- if execute -%}
+    {%- if execute and not flywheel.enforces_constraints() -%}
         {%- set node = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
                        | selectattr('alias', 'equalto', model.identifier) | first -%}
         {%- for column in node.columns.values() if column.constraints | selectattr('type', 'equalto', 'not_null') | list -%}
