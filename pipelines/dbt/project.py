@@ -62,11 +62,19 @@ def _environment(env: Mapping[str, str]) -> Iterator[None]:
 class FlywheelDbtCli(DbtCliResource):
     """dagster-dbt's `DbtCliResource` for this project, with the dbt version read from the
     installed dbt-core package (dagster-dbt asks `dbt --version` in a subprocess (3 s) for it once
-    per resource, which is once per run), and an environment for each dbt call."""
+    per resource, which is once per run), no dbt adapter in this process, and an environment for
+    each dbt call."""
 
     @cached_property
     def _cli_version(self) -> Version:
         return Version(installed_version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
+        """No dbt adapter in this process. dagster-dbt makes one at every `cli` call (it loads dbt's
+        profile and project, and imports dbt the first time: seconds per run) only for
+        `fetch_column_metadata` and `fetch_row_counts`, which Flywheel does not call:
+        `with_table_metadata` reads the tables itself once dbt has let go of the DuckDB file."""
+        return None
 
     def cli(self, args: Sequence[str], *, env: Mapping[str, str] | None = None, **kwargs: Any) -> DbtCliInvocation:
         """dagster-dbt's `cli`, with `env` (where the data is: `DuckDBWarehouse.dbt_env`) added to

@@ -47,8 +47,10 @@ def raw_gate(con: duckdb.DuckDBPyConnection, docs: DataDocs | None = None, *, sp
             future_ids += [str(i) for i in future["Id"].head(5 - len(future_ids))]
             if len(future) and future_example is None:
                 future_example = future[spec.watermark_field].iloc[0]
+        full = len(frame) >= CHUNK_VECTORS * 2048
         del frame, part
-        gc.collect()  # GX leaves reference cycles behind each validation: free them chunk by chunk
+        if full:  # another chunk may follow: GX leaves reference cycles behind each validation, free them first
+            gc.collect()
     if duplicates:
         result.failures.append(Failure(
             "no_duplicate_ids_within_a_sync", "Id", "error",

@@ -1,6 +1,12 @@
 """The report's charts: one pure function per picture, from a frame of `queries.ReportData` to a
 plotly figure. Titles and captions live in the page (`Chart`); figures carry only the picture.
 
+A figure is the plain dict plotly.js draws (`{"data": [traces], "layout": {...}}`), written here
+as plotly's figure reference names it, not built with `plotly.graph_objects`: its property
+validation cost about half a second a figure, most of what a report with a page per team took.
+`render.chart_html` hands the dict to plotly unvalidated; `tests/unit/test_report.py` holds each
+chart to what it must show.
+
 Names and labels that come from Salesforce are HTML-escaped before they reach plotly, which reads
 a few tags (`<b>`, `<a href>`) in text: a name is shown as written, never interpreted.
 """
@@ -10,14 +16,14 @@ from __future__ import annotations
 import functools
 import html
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
-from plotly.subplots import make_subplots
 
 from pipelines.report.queries import LOGIN_WINDOW_DAYS, SEVERITIES, ReportData
 from pipelines.dbt.vocabulary import badges, pillars, tiers
+
+Figure = dict[str, Any]  # {"data": [trace, ...], "layout": {...}}, as plotly.js reads it
 
 TIER_LABELS = {"champion": "Champion", "healthy": "Healthy", "at_risk": "At risk", "silent": "Silent"}
 TIER_COLORS = {"champion": "#1a7f4b", "healthy": "#74c476", "at_risk": "#f0a500", "silent": "#c0392b"}
@@ -39,6 +45,7 @@ LOGIN_KINDS = {  # column -> (legend label, colour)
 }
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 WEEK_HOVER = "week ending %{x|%d %b %Y}"
+PILLAR_SPACING = 0.015  # between the CASEI small multiples, a share of the width
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ class Chart:
 
     title: str
     caption: str
-    figure: go.Figure
+    figure: Figure
 
 
 def label(text: object) -> str:
@@ -55,18 +62,37 @@ def label(text: object) -> str:
     return html.escape(str(text))
 
 
+def values(column: pd.Series) -> list:
+    """A column as the list a trace holds (missing numbers stay NaN: plotly draws no mark)."""
+    return column.tolist()
+
+
+def bar(**trace: Any) -> dict[str, Any]:
+    return {"type": "bar", **trace}
+
+
+def scatter(**trace: Any) -> dict[str, Any]:
+    return {"type": "scatter", **trace}
+
+
 @functools.cache
-def _template() -> go.layout.Template:
-    """plotly_white with trace defaults for the traces the report draws (bars and lines) only:
-    plotly copies a figure's template several times, and the whole template, with defaults for
-    every kind of trace, made those copies half of what a page costs."""
-    white = pio.templates["plotly_white"]
-    return go.layout.Template(layout=white.layout, data={"bar": white.data.bar, "scatter": white.data.scatter})
+def _template() -> dict[str, Any]:
+    """plotly_white, with trace defaults for the traces the report draws (bars and lines) only."""
+    import plotly.io as pio
+
+    white = pio.templates["plotly_white"].to_plotly_json()
+    return {"layout": white["layout"], "data": {kind: white["data"][kind] for kind in ("bar", "scatter")}}
 
 
-def _finish(figure: go.Figure, height: int, empty: str | None) -> go.Figure:
-    """The shared look; `empty` is the sentence shown instead of an empty plot."""
-    figure.update_layout(
+def _axes(layout: dict[str, Any], letter: str) -> list[dict[str, Any]]:
+    """Every x (or y) axis of the layout, the first made when the figure names none."""
+    layout.setdefault(f"{letter}axis", {})
+    return [axis for name, axis in layout.items() if name.startswith(f"{letter}axis")]
+
+
+def _finish(data: list[dict[str, Any]], layout: dict[str, Any], height: int, empty: str | None) -> Figure:
+    """The figure with the shared look; `empty` is the sentence shown instead of an empty plot."""
+    layout.update(
         template=_template(),
         height=height,
         margin={"l": 10, "r": 10, "t": 36, "b": 10},
@@ -74,160 +100,162 @@ def _finish(figure: go.Figure, height: int, empty: str | None) -> go.Figure:
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "title": None, "traceorder": "normal"},
         hoverlabel={"font": {"family": FONT}},
     )
-    figure.update_yaxes(automargin=True)
-    figure.update_xaxes(automargin=True)
+    for axis in [*_axes(layout, "x"), *_axes(layout, "y")]:
+        axis["automargin"] = True
+        if empty:
+            axis["visible"] = False
     if empty:
-        figure.update_xaxes(visible=False)
-        figure.update_yaxes(visible=False)
-        figure.add_annotation(text=empty, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                              font={"size": 15, "color": "#6b7280"})
-    return figure
+        layout.setdefault("annotations", []).append({
+            "text": empty, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
+            "font": {"size": 15, "color": "#6b7280"}})
+    return {"data": data, "layout": layout}
 
 
-def weekly_active_users(kpis: pd.DataFrame) -> go.Figure:
+def weekly_active_users(kpis: pd.DataFrame) -> Figure:
     """Weekly active users against the users measured that week."""
-    figure = go.Figure([
-        go.Scatter(x=kpis["period_end_on"], y=kpis["measured_users"], name="Measured users",
-                   mode="lines", line={"color": "#a3a9b3", "dash": "dash"},
-                   hovertemplate=f"%{{y}} measured<extra>{WEEK_HOVER}</extra>"),
-        go.Scatter(x=kpis["period_end_on"], y=kpis["weekly_active_users"], name="Weekly active users",
-                   mode="lines+markers", line={"color": "#2563eb", "width": 3}, fill="tozeroy",
-                   fillcolor="rgba(37, 99, 235, 0.12)",
-                   hovertemplate=f"%{{y}} active<extra>{WEEK_HOVER}</extra>"),
-    ])
-    figure.update_yaxes(rangemode="tozero", title="users")
-    return _finish(figure, 320, None if len(kpis) else "No weeks with logins yet")
+    weeks = values(kpis["period_end_on"])
+    return _finish([
+        scatter(x=weeks, y=values(kpis["measured_users"]), name="Measured users",
+                mode="lines", line={"color": "#a3a9b3", "dash": "dash"},
+                hovertemplate=f"%{{y}} measured<extra>{WEEK_HOVER}</extra>"),
+        scatter(x=weeks, y=values(kpis["weekly_active_users"]), name="Weekly active users",
+                mode="lines+markers", line={"color": "#2563eb", "width": 3}, fill="tozeroy",
+                fillcolor="rgba(37, 99, 235, 0.12)",
+                hovertemplate=f"%{{y}} active<extra>{WEEK_HOVER}</extra>"),
+    ], {"yaxis": {"rangemode": "tozero", "title": {"text": "users"}}}, 320,
+        None if len(kpis) else "No weeks with logins yet")
 
 
-def tier_shares(kpis: pd.DataFrame) -> go.Figure:
+def tier_shares(kpis: pd.DataFrame) -> Figure:
     """Share of measured users in each tier, week by week (stacked to 100%)."""
-    figure = go.Figure([
-        go.Scatter(x=kpis["period_end_on"], y=kpis[f"{tier}_share"], name=TIER_LABELS[tier], stackgroup="tiers",
-                   mode="lines", line={"width": 0.5, "color": TIER_COLORS[tier]}, fillcolor=TIER_COLORS[tier],
-                   hovertemplate=f"{TIER_LABELS[tier]}: %{{y:.0%}}<extra>{WEEK_HOVER}</extra>")
+    return _finish([
+        scatter(x=values(kpis["period_end_on"]), y=values(kpis[f"{tier}_share"]), name=TIER_LABELS[tier],
+                stackgroup="tiers", mode="lines", line={"width": 0.5, "color": TIER_COLORS[tier]},
+                fillcolor=TIER_COLORS[tier], hovertemplate=f"{TIER_LABELS[tier]}: %{{y:.0%}}<extra>{WEEK_HOVER}</extra>")
         for tier in tiers()
-    ])
-    figure.update_yaxes(range=[0, 1], tickformat=".0%")
-    return _finish(figure, 320, None if len(kpis) else "No weeks with logins yet")
+    ], {"yaxis": {"range": [0, 1], "tickformat": ".0%"}}, 320, None if len(kpis) else "No weeks with logins yet")
 
 
-def lead_trail_share(kpis: pd.DataFrame) -> go.Figure:
+def lead_trail_share(kpis: pd.DataFrame) -> Figure:
     """Share of the week's new-business deals that have a lead trail (no bar: no new deals)."""
     counts = kpis[["deals_with_lead_trail", "new_business_deals"]].fillna(0).astype(int)
-    figure = go.Figure(go.Bar(
-        x=kpis["period_end_on"], y=kpis["lead_trail_share"], marker_color="#0f766e",
-        customdata=counts.to_numpy(), name="With a lead trail",
+    return _finish([bar(
+        x=values(kpis["period_end_on"]), y=values(kpis["lead_trail_share"]), marker={"color": "#0f766e"},
+        customdata=counts.to_numpy().tolist(), name="With a lead trail",
         hovertemplate=f"%{{y:.0%}}: %{{customdata[0]}} of %{{customdata[1]}} deals<extra>{WEEK_HOVER}</extra>",
-    ))
-    figure.update_yaxes(range=[0, 1], tickformat=".0%")
-    return _finish(figure, 320, None if kpis["new_business_deals"].fillna(0).sum() else "No new-business deals yet")
+    )], {"yaxis": {"range": [0, 1], "tickformat": ".0%"}}, 320,
+        None if kpis["new_business_deals"].fillna(0).sum() else "No new-business deals yet")
 
 
-def tier_distribution(tiers: pd.DataFrame) -> go.Figure:
+def tier_distribution(tiers: pd.DataFrame) -> Figure:
     """How many measured users are in each tier this week."""
     total = int(tiers["users"].sum())
     shares = tiers["users"] / total if total else tiers["users"] * 0.0
-    figure = go.Figure(go.Bar(
-        x=[TIER_LABELS[t] for t in tiers["tier"]], y=tiers["users"],
-        marker_color=[TIER_COLORS[t] for t in tiers["tier"]],
+    return _finish([bar(
+        x=[TIER_LABELS[t] for t in tiers["tier"]], y=values(tiers["users"]),
+        marker={"color": [TIER_COLORS[t] for t in tiers["tier"]]},
         text=[f"{n} ({s:.0%})" for n, s in zip(tiers["users"], shares)], textposition="outside",
         cliponaxis=False, hovertemplate="%{x}: %{y} users<extra></extra>",
-    ))
-    figure.update_yaxes(rangemode="tozero", title="users")
-    return _finish(figure, 320, None if total else "No measured users this week")
+    )], {"yaxis": {"rangemode": "tozero", "title": {"text": "users"}}}, 320,
+        None if total else "No measured users this week")
 
 
-def team_scores(teams: pd.DataFrame) -> go.Figure:
+def team_scores(teams: pd.DataFrame) -> Figure:
     """Each team's median score (bar) with its manager's own score (diamond), lowest team at the bottom."""
     ordered = teams.sort_values(["team_median_score", "manager_name"], ascending=[True, False])
     names = [label(n) for n in ordered["manager_name"]]
-    figure = go.Figure([
-        go.Bar(y=names, x=ordered["team_median_score"], orientation="h", name="Team median score",
-               marker_color="#93c5fd", customdata=ordered["team_members"],
-               hovertemplate="%{y}'s team: median %{x:.0f} (%{customdata} people)<extra></extra>"),
-        go.Scatter(y=names, x=ordered["manager_score"], mode="markers", name="Manager's own score",
-                   marker={"symbol": "diamond", "size": 14, "color": "#1e3a8a", "line": {"color": "white", "width": 1}},
-                   hovertemplate="%{y} (manager): %{x:.0f}<extra></extra>"),
-    ])
-    figure.update_xaxes(range=[0, 105], title="adoption score (0-100)")
-    return _finish(figure, 120 + 34 * len(ordered), None if len(ordered) else "No teams this week")
+    return _finish([
+        bar(y=names, x=values(ordered["team_median_score"]), orientation="h", name="Team median score",
+            marker={"color": "#93c5fd"}, customdata=values(ordered["team_members"]),
+            hovertemplate="%{y}'s team: median %{x:.0f} (%{customdata} people)<extra></extra>"),
+        scatter(y=names, x=values(ordered["manager_score"]), mode="markers", name="Manager's own score",
+                marker={"symbol": "diamond", "size": 14, "color": "#1e3a8a", "line": {"color": "white", "width": 1}},
+                hovertemplate="%{y} (manager): %{x:.0f}<extra></extra>"),
+    ], {"xaxis": {"range": [0, 105], "title": {"text": "adoption score (0-100)"}}}, 120 + 34 * len(ordered),
+        None if len(ordered) else "No teams this week")
 
 
 def _counts_by_team(rows: pd.DataFrame, column: str, kinds: list[str], labels: dict[str, str],
-                    colors: dict[str, str], unit: str, empty: str) -> go.Figure:
+                    colors: dict[str, str], unit: str, empty: str) -> Figure:
     """Rows per team, stacked by `column` (one of `kinds`); the team with most at the top."""
     counts = rows.pivot_table(index="team", columns=column, values="user_id", aggfunc="count", fill_value=0)
     counts = counts.reindex(columns=kinds, fill_value=0)
     counts = counts.assign(total=counts.sum(axis=1)).sort_values(["total"], ascending=True)
     names = [label(n) for n in counts.index]
-    figure = go.Figure([
-        go.Bar(y=names, x=counts[kind], orientation="h", name=labels[kind], marker_color=colors[kind],
-               hovertemplate=f"%{{y}}: %{{x}} × {labels[kind].lower()}<extra></extra>")
-        for kind in kinds
-    ])
-    figure.update_layout(barmode="stack")
     few = counts.empty or counts["total"].max() <= 10
-    figure.update_xaxes(title=unit, rangemode="tozero", dtick=1 if few else None)  # no half flags or badges
-    return _finish(figure, 120 + 34 * len(counts), None if len(counts) else empty)
+    axis = {"title": {"text": unit}, "rangemode": "tozero", **({"dtick": 1} if few else {})}  # no half flags or badges
+    return _finish([
+        bar(y=names, x=values(counts[kind]), orientation="h", name=labels[kind], marker={"color": colors[kind]},
+            hovertemplate=f"%{{y}}: %{{x}} × {labels[kind].lower()}<extra></extra>")
+        for kind in kinds
+    ], {"barmode": "stack", "xaxis": axis}, 120 + 34 * len(counts), None if len(counts) else empty)
 
 
-def flags_by_team(flags: pd.DataFrame) -> go.Figure:
+def flags_by_team(flags: pd.DataFrame) -> Figure:
     """Flags holding per team, stacked by severity; the team with most at the top."""
     return _counts_by_team(flags, "severity", list(SEVERITIES), SEVERITY_LABELS, SEVERITY_COLORS, "flags",
                            "No one is flagged this week")
 
 
-def wins_by_team(badges_held: pd.DataFrame) -> go.Figure:
+def wins_by_team(badges_held: pd.DataFrame) -> Figure:
     """Badges held per team, stacked by badge; the team with most at the top."""
     return _counts_by_team(badges_held, "badge", list(badges()), BADGE_LABELS, BADGE_COLORS, "badges",
                            "No badges earned this week")
 
 
-def casei_pillars(casei: pd.DataFrame) -> go.Figure:
+def casei_pillars(casei: pd.DataFrame) -> Figure:
     """Small multiples: a column per CASEI pillar (0-100), a row per team, each team's weakest
-    pillar in red; no bar: the team has no such pillar (no manager)."""
+    pillar in red; no bar: the team has no such pillar (no manager). The columns share the teams'
+    axis, which only the first labels."""
     ordered = casei.iloc[::-1]
     names = [label(n) for n in ordered["team"]]
-    figure = make_subplots(rows=1, cols=len(pillars()), shared_yaxes=True, horizontal_spacing=0.015,
-                           subplot_titles=[PILLAR_LABELS[p] for p in pillars()])
-    for column, pillar in enumerate(pillars(), start=1):
+    columns = pillars()
+    width = (1 - PILLAR_SPACING * (len(columns) - 1)) / len(columns)
+    data, layout = [], {"bargap": 0.3, "annotations": []}
+    for n, pillar in enumerate(columns):
+        suffix = "" if n == 0 else str(n + 1)
+        left = n * (width + PILLAR_SPACING)
         weakest = ordered["weakest_pillar"] == pillar
-        figure.add_trace(go.Bar(
-            y=names, x=ordered[f"{pillar}_score"], orientation="h", name=PILLAR_LABELS[pillar], showlegend=False,
-            marker_color=[WEAKEST_COLOR if w else PILLAR_COLORS[pillar] for w in weakest],
+        data.append(bar(
+            y=names, x=values(ordered[f"{pillar}_score"]), orientation="h", name=PILLAR_LABELS[pillar], showlegend=False,
+            marker={"color": [WEAKEST_COLOR if w else PILLAR_COLORS[pillar] for w in weakest]},
+            xaxis=f"x{suffix}", yaxis=f"y{suffix}",
             hovertemplate=f"%{{y}}: {PILLAR_LABELS[pillar].lower()} %{{x:.0f}}<extra></extra>",
-        ), row=1, col=column)
-        figure.update_xaxes(range=[0, 105], tickvals=[0, 50, 100], row=1, col=column)
-    figure.update_layout(bargap=0.3)
-    _finish(figure, 130 + 26 * len(ordered), None if len(ordered) else "No teams this week")
-    figure.update_annotations(font={"size": 13})
+        ))
+        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [left, left + width], "range": [0, 105],
+                                    "tickvals": [0, 50, 100]}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [0.0, 1.0],
+                                    **({} if n == 0 else {"matches": "y", "showticklabels": False})}
+        layout["annotations"].append({"text": PILLAR_LABELS[pillar], "showarrow": False, "x": left + width / 2,
+                                      "xanchor": "center", "xref": "paper", "y": 1.0, "yanchor": "bottom",
+                                      "yref": "paper"})
+    figure = _finish(data, layout, 130 + 26 * len(ordered), None if len(ordered) else "No teams this week")
+    for annotation in layout["annotations"]:
+        annotation["font"] = {**annotation.get("font", {}), "size": 13}
     return figure
 
 
-def logins_by_day(logins: pd.DataFrame) -> go.Figure:
+def logins_by_day(logins: pd.DataFrame) -> Figure:
     """Login attempts per day: people, integrations and sync clients, failures."""
-    figure = go.Figure([
-        go.Bar(x=logins["login_date"], y=logins[column], name=name, marker_color=color,
-               hovertemplate=f"%{{y}} {name.lower()}<extra>%{{x|%a %d %b %Y}}</extra>")
+    days = values(logins["login_date"])
+    return _finish([
+        bar(x=days, y=values(logins[column]), name=name, marker={"color": color},
+            hovertemplate=f"%{{y}} {name.lower()}<extra>%{{x|%a %d %b %Y}}</extra>")
         for column, (name, color) in LOGIN_KINDS.items()
-    ])
-    figure.update_layout(barmode="stack", bargap=0.15)
-    figure.update_yaxes(title="logins")
-    return _finish(figure, 340, None if len(logins) else "No logins on record")
+    ], {"barmode": "stack", "bargap": 0.15, "yaxis": {"title": {"text": "logins"}}}, 340,
+        None if len(logins) else "No logins on record")
 
 
-def logins_by_app(logins: pd.DataFrame) -> go.Figure:
+def logins_by_app(logins: pd.DataFrame) -> Figure:
     """Login attempts per application and platform over the login window, most at the top."""
     ordered = logins.iloc[::-1]
     names = [f"{label(a)} · {label(p)}" for a, p in zip(ordered["application"], ordered["platform"])]
-    figure = go.Figure([
-        go.Bar(y=names, x=ordered[column], orientation="h", name=name, marker_color=color,
-               hovertemplate=f"%{{y}}: %{{x}} {name.lower()}<extra></extra>")
+    return _finish([
+        bar(y=names, x=values(ordered[column]), orientation="h", name=name, marker={"color": color},
+            hovertemplate=f"%{{y}}: %{{x}} {name.lower()}<extra></extra>")
         for column, (name, color) in LOGIN_KINDS.items()
-    ])
-    figure.update_layout(barmode="stack")
-    figure.update_xaxes(title="logins")
-    return _finish(figure, 120 + 34 * len(ordered), None if len(ordered) else "No logins in the window")
+    ], {"barmode": "stack", "xaxis": {"title": {"text": "logins"}}}, 120 + 34 * len(ordered),
+        None if len(ordered) else "No logins in the window")
 
 
 def build_charts(data: ReportData) -> dict[str, Chart]:

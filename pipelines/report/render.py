@@ -149,7 +149,7 @@ def win_groups(data: ReportData, streaks_shown: int = 3) -> list[dict]:
 def chart_html(key: str, chart: Chart) -> Markup:
     """The chart's container and the script that draws it (plotly.js itself is in the page head)."""
     return Markup(pio.to_html(chart.figure, full_html=False, include_plotlyjs=False, div_id=key,
-                              config=PLOTLY_CONFIG))
+                              config=PLOTLY_CONFIG, validate=False))  # the figure is plotly.js's own dict
 
 
 def templates(package: str, *, autoescape: bool = True) -> jinja2.Environment:

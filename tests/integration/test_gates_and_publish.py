@@ -121,31 +121,6 @@ def test_bad_raw_rows_stop_the_run_before_anything_is_published(pipeline, org, b
     assert checksums(exports) == before  # the last good publication, untouched
 
 
-def test_a_value_outside_a_salesforce_enumeration_warns_and_the_run_goes_on(pipeline, org):
-    """A warning expectation warns and publishes: a Holiday's month that Salesforce never writes
-    (the org's own picklists, Lead.Status or StageName, have no value set to break)."""
-    run, _, exports = pipeline
-    holiday = next(h for h in org.store.records("Holiday") if h.get("RecurrenceMonthOfYear"))["Id"]
-    org.store.upsert("Holiday", [{"Id": holiday, "RecurrenceMonthOfYear": "Smarch"}])
-    result = run()
-    check = failed_checks(result)[("raw_salesforce/holiday", "rows_synced_pass_gx_suite")]
-    assert check.severity == dg.AssetCheckSeverity.WARN and "'Smarch'" in check.description
-    assert published(result)
-
-
-def test_a_good_run_after_a_bad_one_publishes(pipeline, org):
-    run, _, exports = pipeline
-    org.store.upsert("Lead", [{"Id": "bad-id", "LastName": "X", "Company": "Y"}])
-    before = checksums(exports)
-    assert not published(run()) and checksums(exports) == before
-    org.store.hard_delete("Lead", ["bad-id"])
-    org.store.upsert("Lead", [{"Id": org.store.records("Lead")[0]["Id"], "Company": "Fixed Inc."}])
-    result = run()
-    assert published(result)
-    manifest = orjson.loads((exports / "current" / "manifest.json").read_bytes())
-    assert manifest["run_id"] == result.run_id  # the good run's own publication, not the one before
-
-
 def test_inconsistent_marts_fail_their_cross_check(pipeline):
     _, database, _ = pipeline
     with duckdb.connect(str(database)) as con:
@@ -158,19 +133,6 @@ def test_inconsistent_marts_fail_their_cross_check(pipeline):
     outcome = check_result(result)
     assert not outcome.passed and outcome.severity == dg.AssetCheckSeverity.ERROR
     assert rows[0][0] in outcome.metadata["offending_ids"].value
-
-
-def test_a_reader_holding_the_published_database_open_does_not_block_a_run(pipeline, org):
-    run, _, exports = pipeline
-    with duckdb.connect(str(exports / "current" / "flywheel_marts.duckdb"), read_only=True) as reader:
-        before = reader.execute("SELECT count(*) FROM marts.user_adoption_daily").fetchone()[0]
-        org.store.upsert("Lead", [{"Id": org.store.records("Lead")[0]["Id"], "Company": "Changed"}])
-        result = run()
-        assert result.success and published(result)
-        # the reader still sees the publication it opened, whole
-        assert reader.execute("SELECT count(*) FROM marts.user_adoption_daily").fetchone()[0] == before
-    new = orjson.loads((exports / "current" / "manifest.json").read_bytes())
-    assert new["row_counts"]["user_adoption_daily"] == before
 
 
 def test_a_record_repeated_across_pages_fails_the_raw_gate(pipeline, org):
@@ -203,23 +165,49 @@ def export_metadata(result) -> dict:
     return event.materialization.metadata
 
 
-def test_run_metadata_says_which_flags_opened_and_closed_since_the_last_publication(good_run, pipeline):
-    run, database, _ = pipeline
+def test_a_good_run_after_a_bad_one_publishes_past_a_reader_and_says_which_flags_changed(good_run, pipeline, org):
+    """The next good run after a run stopped by bad rows publishes; a reader holding the published
+    database open neither blocks it nor sees it change; its metadata says which flags opened and
+    closed since the last publication (none: nothing that decides a flag changed). One run holds
+    what three runs held before (a good run after a bad one; a reader; the flag changes)."""
+    run, database, exports = pipeline
     first = export_metadata(good_run.result)  # the first publication
     with duckdb.connect(str(database), read_only=True) as con:
         flags = con.execute("SELECT count(*) FROM marts.silent_non_use").fetchone()[0]
     assert flags > 0 and first["flags_opened"].value == flags and first["flags_closed"].value == 0
     assert "**Strongest teams**" in first["teams"].value and "| manager |" in first["teams"].value
 
-    second = export_metadata(run())  # nothing changed in the org
+    org.store.upsert("Lead", [{"Id": "bad-id", "LastName": "X", "Company": "Y"}])
+    before = checksums(exports)
+    assert not published(run()) and checksums(exports) == before
+    org.store.hard_delete("Lead", ["bad-id"])
+    org.store.upsert("Lead", [{"Id": org.store.records("Lead")[0]["Id"], "Company": "Fixed Inc."}])
+    with duckdb.connect(str(exports / "current" / "flywheel_marts.duckdb"), read_only=True) as reader:
+        rows = reader.execute("SELECT count(*) FROM marts.user_adoption_daily").fetchone()[0]
+        result = run()
+        assert result.success and published(result)
+        # the reader still sees the publication it opened, whole
+        assert reader.execute("SELECT count(*) FROM marts.user_adoption_daily").fetchone()[0] == rows
+    manifest = orjson.loads((exports / "current" / "manifest.json").read_bytes())
+    assert manifest["run_id"] == result.run_id  # the good run's own publication, not the one before
+    assert manifest["row_counts"]["user_adoption_daily"] == rows
+    second = export_metadata(result)
     assert (second["flags_opened"].value, second["flags_closed"].value) == (0, 0)
 
 
-def test_a_what_if_run_publishes_beside_the_real_publication_and_replaces_nothing(pipeline):
+def test_a_what_if_run_publishes_beside_the_real_publication_and_replaces_nothing(pipeline, org):
+    """A what-if run publishes beside the real publication. Its org also holds a value outside a
+    Salesforce enumeration, which a warning expectation reports without stopping the run: a
+    Holiday's month that Salesforce never writes (the org's own picklists, Lead.Status or
+    StageName, have no value set to break). One run holds what two held before."""
     run, _, exports = pipeline
     real = checksums(exports)
     report = (exports / "report" / "adoption_report.html").read_bytes()
+    holiday = next(h for h in org.store.records("Holiday") if h.get("RecurrenceMonthOfYear"))["Id"]
+    org.store.upsert("Holiday", [{"Id": holiday, "RecurrenceMonthOfYear": "Smarch"}])
     result = run({"ops": {"adoption_models": {"config": {"vars": {"dormant_days": 21}}}}})
+    check = failed_checks(result)[("raw_salesforce/holiday", "rows_synced_pass_gx_suite")]
+    assert check.severity == dg.AssetCheckSeverity.WARN and "'Smarch'" in check.description
     assert result.success and published(result)
     assert checksums(exports) == real  # what BI tools read: untouched
     assert (exports / "report" / "adoption_report.html").read_bytes() == report  # what managers read: untouched

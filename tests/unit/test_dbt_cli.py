@@ -1,6 +1,7 @@
 """The dbt resource reads dbt's version from the installed package instead of a `dbt --version`
-subprocess per run: the version must be the one `dbt --version` reports, and dagster-dbt must
-still ask for it under that name (or the override would silently stop applying)."""
+subprocess per run, and makes no dbt adapter in this process: the version must be the one
+`dbt --version` reports, and dagster-dbt must still ask for both under those names (or the
+overrides would silently stop applying)."""
 
 import os
 import re
@@ -12,6 +13,7 @@ from dagster_dbt import DbtCliResource
 from pipelines.dbt.project import FlywheelDbtCli, dbt_cli
 
 
+@pytest.mark.slow  # starts dbt
 def test_the_dbt_version_is_the_one_dbt_reports():
     reported = subprocess.run(["dbt", "--version"], capture_output=True, text=True, check=True).stdout
     assert re.search(r"installed:\s+(\d+\.\d+\.\d+)", reported).group(1) == str(dbt_cli()._cli_version)
@@ -19,6 +21,15 @@ def test_the_dbt_version_is_the_one_dbt_reports():
 
 def test_dagster_dbt_still_asks_for_the_version_under_the_overridden_name():
     assert "_cli_version" in vars(DbtCliResource) and "_cli_version" in vars(FlywheelDbtCli)
+
+
+def test_no_dbt_adapter_is_made_in_this_process_under_the_name_dagster_dbt_calls():
+    """dagster-dbt's `cli` makes a dbt adapter in this process through `_initialize_dbt_core_adapter`
+    (seconds per run, for metadata Flywheel reads itself); Flywheel's resource makes none, and the
+    name must still be dagster-dbt's, or the override would silently stop applying."""
+    assert "_initialize_dbt_core_adapter" in vars(DbtCliResource)
+    assert "_initialize_dbt_core_adapter" in vars(FlywheelDbtCli)
+    assert dbt_cli()._initialize_dbt_core_adapter(["build"]) is None
 
 
 @pytest.mark.slow  # starts dbt (a few seconds each)

@@ -131,30 +131,31 @@ def test_logins_split_people_from_integrations_and_failures(data):
 
 
 def test_tier_distribution_shows_each_tier_in_its_colour_with_its_share(data):
-    [bar] = tier_distribution(data.tiers).data
-    assert list(bar.x) == ["Champion", "Healthy", "At risk", "Silent"]
-    assert list(bar.y) == [2, 0, 0, 1]
-    assert list(bar.text) == ["2 (67%)", "0 (0%)", "0 (0%)", "1 (33%)"]
-    assert bar.marker.color[3] == TIER_COLORS["silent"]
+    [bar] = tier_distribution(data.tiers)["data"]
+    assert bar["x"] == ["Champion", "Healthy", "At risk", "Silent"]
+    assert bar["y"] == [2, 0, 0, 1]
+    assert bar["text"] == ["2 (67%)", "0 (0%)", "0 (0%)", "1 (33%)"]
+    assert bar["marker"]["color"][3] == TIER_COLORS["silent"]
 
 
 def test_team_scores_put_each_manager_beside_the_team_lowest_team_at_the_bottom(data):
-    team_bar, manager = team_scores(data.teams).data
-    assert list(team_bar.y) == [NO_MANAGER, "Mateo Evans", "&lt;b&gt;Boss&lt;/b&gt;"]  # a name is shown, not read as markup
-    assert list(team_bar.x) == [20.0, 80.0, 95.0]
-    assert math.isnan(manager.x[0]) and manager.x[1] == 40.0 and math.isnan(manager.x[2])  # no manager; the VP is not measured
+    team_bar, manager = team_scores(data.teams)["data"]
+    assert team_bar["y"] == [NO_MANAGER, "Mateo Evans", "&lt;b&gt;Boss&lt;/b&gt;"]  # a name is shown, not read as markup
+    assert team_bar["x"] == [20.0, 80.0, 95.0]
+    assert math.isnan(manager["x"][0]) and manager["x"][1] == 40.0 and math.isnan(manager["x"][2])  # no manager; the VP is not measured
 
 
 def test_flags_by_team_counts_each_severity(data):
     figure = flags_by_team(data.flags)
-    counts = {trace.name: dict(zip(trace.y, trace.x)) for trace in figure.data}
+    counts = {trace["name"]: dict(zip(trace["y"], trace["x"])) for trace in figure["data"]}
     assert counts["Critical"] == {"&lt;b&gt;Boss&lt;/b&gt;": 0, NO_MANAGER: 1, "Mateo Evans": 1}
     assert counts["Warning"]["Mateo Evans"] == 1 and counts["Info"]["&lt;b&gt;Boss&lt;/b&gt;"] == 1
 
 
 def test_a_chart_without_data_says_so(data):
     figure = flags_by_team(data.flags.iloc[0:0])
-    assert [a.text for a in figure.layout.annotations] == ["No one is flagged this week"]
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["No one is flagged this week"]
+    assert not figure["layout"]["xaxis"]["visible"] and not figure["layout"]["yaxis"]["visible"]
 
 
 class Tags(HTMLParser):
@@ -233,7 +234,7 @@ def test_wins_come_by_team_with_badges_streaks_and_the_most_improved_apart(page,
     assert [b["badge"] for b in wins["people"][0]["badges"]] == ["steady_hand", "iron_streak"]
     assert "<strong>Al Ames</strong> 23 working days in a row (5 active weeks, best 25)" in section
     assert page.index('id="wins"') < page.index('id="silent"')  # wins before the silent list
-    counts = {t.name: list(t.x) for t in wins_by_team(data.badges).data}
+    counts = {t["name"]: t["x"] for t in wins_by_team(data.badges)["data"]}
     assert counts["Steady hand"] == [1] and counts["Most improved"] == [1] and counts["Comeback"] == [0]
 
 
@@ -241,10 +242,12 @@ def test_each_team_shows_its_five_pillars_and_the_weakest_with_its_evidence(page
     assert data.casei[["team", "weakest_pillar"]].values.tolist() == [
         ["<b>Boss</b>", "agility"], ["Mateo Evans", "involvement"], [NO_MANAGER, "engagement"]]  # this week only
     figure = casei_pillars(data.casei)
-    assert [t.name for t in figure.data] == ["Culture", "Agility", "Sponsorship", "Engagement", "Involvement"]
-    involvement = list(figure.data[4].x)  # first team at the top: the rows come reversed
+    assert [t["name"] for t in figure["data"]] == ["Culture", "Agility", "Sponsorship", "Engagement", "Involvement"]
+    assert [t["xaxis"] for t in figure["data"]] == ["x", "x2", "x3", "x4", "x5"]  # a column each, one row of teams
+    assert [figure["layout"][f"yaxis{n}"]["matches"] for n in range(2, 6)] == ["y"] * 4
+    involvement = figure["data"][4]["x"]  # first team at the top: the rows come reversed
     assert involvement[1:] == [40.0, 95.0] and math.isnan(involvement[0])  # no manager: no involvement bar
-    assert list(figure.data[4].marker.color) == ["#f0a500", "#c0392b", "#f0a500"]  # Mateo Evans' weakest in red
+    assert figure["data"][4]["marker"]["color"] == ["#f0a500", "#c0392b", "#f0a500"]  # Mateo Evans' weakest in red
     section = page[page.index('id="casei"'):page.index('id="wins"')]
     assert "Weakest: involvement — the manager&#39;s own score is 40.0 while the team&#39;s median is 65.0" in section
     assert '<td class="num below">40</td>' in section  # the weakest marked
