@@ -54,11 +54,11 @@ def launch_command(full_refresh: bool = False, objects: tuple[str, ...] = ()) ->
 def _launch(command: list[str], name: str, extra_env: dict[str, str] | None = None) -> int:
     """Run `command`, its whole log in a file and its progress on the terminal; then say where the
     outputs are, or send the failed run's one alert if the run did not send it itself."""
+    configured = Settings.from_env()  # a setting the environment got wrong stops here, before anything is made
     from pipelines.cli.launch import launch, log_path
     from pipelines.cli.summary import dagster_home, summary
     from pipelines.dbt.project import ensure_manifest
 
-    configured = Settings.from_env()  # a setting the environment got wrong stops here, before anything is made
     home = dagster_home(Path.cwd())
     env = _run_env(configured, home, extra_env)
     settings = Settings.from_env(env, dotenv=None)
@@ -157,8 +157,9 @@ def write_sample_files(settings: Settings, **size: int) -> dict[str, Path]:
               help="Extract only these objects (the models, gates and exports run as usual).")
 def run(full_refresh: bool, objects: tuple[str, ...]) -> None:
     """Run adoption_refresh once against the configured org (the sample org if none)."""
+    settings = Settings.from_env()  # a setting the environment got wrong is refused before Dagster is imported
     if objects:
-        never = never_synced(Settings.from_env().duckdb_path, objects)
+        never = never_synced(settings.duckdb_path, objects)
         if never:
             raise click.UsageError(
                 f"--objects extracts only {', '.join(objects)}, but {', '.join(never)} were never synced into "

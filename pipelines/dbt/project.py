@@ -149,14 +149,6 @@ def mart_keys(manifest_path: Path | None = None) -> dict[str, tuple[str, ...]]:
             for node in _mart_nodes(manifest_path)}
 
 
-def dbt_target_path(database: Path | str) -> Path:
-    """The dbt target folder of the runs on `database`, kept beside it (`data/flywheel.duckdb` →
-    `data/flywheel.dbt/`): each run's `run_results.json` and `dbt.log`, and dbt's parse, which
-    dagster-dbt seeds from the prepared one and dbt keeps up to date."""
-    database = Path(database)
-    return database.with_name(f"{database.stem}.dbt")
-
-
 def dbt_vars_args(overrides: Mapping[str, Any] | None = None) -> list[str]:
     """The `--vars` of a dbt call: the thresholds given for this run, if any (a run given none
     reuses the prepared parse; dbt parses again for vars it has not parsed with)."""

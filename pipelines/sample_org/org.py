@@ -50,7 +50,11 @@ class SampleOrg:
     def from_generator(cls, config: Any, **kwargs: Any) -> "SampleOrg":
         from pipelines.sample_org.generator import generate_org
 
-        generated = generate_org(config)
+        return cls.from_generated(generate_org(config), **kwargs)
+
+    @classmethod
+    def from_generated(cls, generated: Any, **kwargs: Any) -> "SampleOrg":
+        """An org holding the records of `generated` (a GeneratedOrg, which it does not change)."""
         return cls(OrgStore.from_tables(generated.tables, clock=generated.clock), generated=generated, **kwargs)
 
     @classmethod
@@ -65,7 +69,9 @@ class SampleOrg:
         server.socket = context.wrap_socket(server.socket, server_side=True)
         self._server = server
         self._state.url = self.url
-        self._thread = threading.Thread(target=server.serve_forever, name="sample-org", daemon=True)
+        # stop() waits for the loop's next poll: a short one keeps a test's teardown short
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="sample-org", daemon=True)
         self._thread.start()
         return self
 

@@ -18,9 +18,16 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from pipelines.dbt.project import dbt_target_path
 from pipelines.settings import DEFAULT_LOCK_WAIT_SECONDS, DUCKDB_PATH_VAR
 from pipelines.storage.lock import WarehouseLocked, wait_for_lock
+
+
+def dbt_target_path(database: Path | str) -> Path:
+    """The dbt target folder of the runs on `database`, kept beside it (`data/flywheel.duckdb` →
+    `data/flywheel.dbt/`): each run's `run_results.json` and `dbt.log`, and dbt's parse, which
+    dagster-dbt seeds from the prepared one and dbt keeps up to date."""
+    database = Path(database)
+    return database.with_name(f"{database.stem}.dbt")
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):

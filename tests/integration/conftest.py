@@ -5,7 +5,6 @@ import shutil
 import socket
 import threading
 from dataclasses import dataclass, field
-from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,21 +16,20 @@ from pipelines.extract.outcomes import SyncFailure, SyncReport
 from pipelines.extract.sync import sync_objects
 from pipelines.salesforce.auth import Credentials, connect
 from pipelines.salesforce.client import RetryPolicy, SalesforceClient
-from pipelines.sample_org.generator import GeneratorConfig
 from pipelines.sample_org.leave_and_handovers import write_absences_file
 from pipelines.sample_org.org import SampleOrg
 from pipelines.sample_org.calendar import write_holidays_file
 from pipelines.settings import SAMPLE_ABSENCES_FILE, SAMPLE_HOLIDAYS_FILE
 from tests.support.faults import Faults
+from tests.support.small_org import SMALL, small_org_records
 
-SMALL = GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))
 
 
 @pytest.fixture
 def org():
     """A fresh small org per test, so tests that change records do not meet each other; it
     injects the faults a test sets (`org.faults`)."""
-    with SampleOrg.from_generator(SMALL, faults=Faults()) as org:
+    with SampleOrg.from_generated(small_org_records(), faults=Faults()) as org:
         yield org
 
 
@@ -123,10 +121,22 @@ def step_seconds(result) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
+class RunEvents:
+    """What the tests read of a finished run, kept so that another process can read it too: whether
+    it succeeded, and its materializations (as `dg.ExecuteInProcessResult` gives them)."""
+
+    success: bool
+    materializations: tuple  # dg.DagsterEvent
+
+    def get_asset_materialization_events(self) -> list:
+        return list(self.materializations)
+
+
+@dataclass(frozen=True)
 class GoodRun:
     database: Path
     exports: Path
-    result: object  # dg.ExecuteInProcessResult
+    result: RunEvents
 
     def copy_to(self, folder: Path) -> tuple[Path, Path]:
         """Its database and export folder, copied into `folder`, for a test that changes them."""
@@ -137,20 +147,31 @@ class GoodRun:
 
 
 @pytest.fixture(scope="session")
-def good_run(tmp_path_factory) -> GoodRun:
-    """One good run of the whole job on a small org (`SMALL`), shared read-only by the tests of a
-    worker. A test that goes on from it copies it (`copy_to`) and runs against a fresh `org`, which
+def good_run(tmp_path_factory, worker_id) -> GoodRun:
+    """One good run of the whole job on a small org (`SMALL`), made once for the whole session and
+    shared read-only: under pytest-xdist the first worker to ask makes it in the session's shared
+    temporary folder and the other waits for it (a file lock, as pytest-xdist's documentation
+    shows). A test that goes on from it copies it (`copy_to`) and runs against a fresh `org`, which
     holds the same records: the generator is deterministic."""
     import dagster as dg
+    from filelock import FileLock
 
-    folder = tmp_path_factory.mktemp("good_run")
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    folder, events = shared / "good_run", shared / "good_run" / "events.json"
     database, exports = folder / "flywheel.duckdb", folder / "exports"
-    with SampleOrg.from_generator(SMALL) as org, pytest.MonkeyPatch.context() as env:
-        env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
-        result = run_pipeline(org, database, exports)
-    assert result.success and dg.AssetKey(["publish", "marts_export"]) in {
-        e.asset_key for e in result.get_asset_materialization_events()}
-    return GoodRun(database, exports, result)
+    with FileLock(str(shared / "good_run.lock")):
+        if not events.exists():
+            folder.mkdir(exist_ok=True)
+            with SampleOrg.from_generated(small_org_records()) as org, pytest.MonkeyPatch.context() as env:
+                env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
+                result = run_pipeline(org, database, exports)
+            failed = [str(e.step_failure_data.error) for e in result.all_events if e.is_step_failure]
+            events.write_text(dg.serialize_value(result.get_asset_materialization_events() if result.success else failed))
+    if not (kept := dg.deserialize_value(events.read_text(), list)) or not isinstance(kept[0], dg.DagsterEvent):
+        pytest.fail(f"the shared good run failed: {kept}")
+    good = GoodRun(database, exports, RunEvents(True, tuple(kept)))
+    assert dg.AssetKey(["publish", "marts_export"]) in {e.asset_key for e in good.result.get_asset_materialization_events()}
+    return good
 
 
 @pytest.fixture
@@ -233,9 +254,7 @@ def sense(sensor, instance, result) -> None:
 def org_users() -> dict[str, dict]:
     """The small org's users by Id, as the org holds them (not as the pipeline read them): who
     reports to whom, and each one's Email, to hold the managers' pages and digests against."""
-    from pipelines.sample_org.generator import generate_org
-
-    return {u["Id"]: u for u in generate_org(SMALL).tables["User"].to_pylist()}
+    return {u["Id"]: u for u in small_org_records().tables["User"].to_pylist()}
 
 
 def reports_of(manager_id: str | None, users: dict[str, dict]) -> set[str]:

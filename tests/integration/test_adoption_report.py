@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import SMALL, named_outside, reports_of, run_pipeline
+from conftest import named_outside, reports_of, run_pipeline, small_org_records
 
 from pipelines.publish.publication import DATABASE_NAME
 from pipelines.report.render import sentence
@@ -42,7 +42,7 @@ def runs(good_run, tmp_path_factory):
     path = exports / Path(materialization(good, REPORT).metadata["path"].value).relative_to(good_run.exports)
     good_bytes = path.read_bytes()
     pages = {p.name: p.read_bytes() for p in (path.parent / "teams").iterdir()}
-    with SampleOrg.from_generator(SMALL) as org, pytest.MonkeyPatch.context() as env:
+    with SampleOrg.from_generated(small_org_records()) as org, pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
         org.store.upsert("Lead", [{"Id": "00Q-not-an-id", "LastName": "X", "Company": "Y",
                                    "Status": "Open - Not Contacted"}])

@@ -6,7 +6,7 @@ import re
 import dagster as dg
 import duckdb
 import pytest
-from conftest import SMALL, run_pipeline, sync_object
+from conftest import run_pipeline, small_org_records, sync_object
 
 from pipelines.assets.extract import GROUP as EXTRACT_GROUP
 from pipelines.extract.raw_store import MalformedValue
@@ -67,18 +67,31 @@ STRANGER = "0055g00000ZZZZZAAA"  # an owner that is not in User
 
 @pytest.fixture(scope="module")
 def odd_org_run(tmp_path_factory):
+    """An org with odd records (a 100,000-character text, Unicode, an orphaned deal, a null
+    relationship) loaded by a first run (extract only, Lead's LeadSource hidden); then LeadSource
+    shows, Phone is hidden and a lead changes, and the whole job runs on the same database. The two
+    tests below read the same runs."""
     folder = tmp_path_factory.mktemp("odd")
     database, exports = folder / "flywheel.duckdb", folder / "exports"
-    with SampleOrg.from_generator(SMALL) as org, pytest.MonkeyPatch.context() as env:
+    with SampleOrg.from_generated(small_org_records()) as org, pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
-        task, lead, opportunity = (org.store.records(n)[0]["Id"] for n in ("Task", "Lead", "Opportunity"))
+        task, opportunity = (org.store.records(n)[0]["Id"] for n in ("Task", "Opportunity"))
+        changed, lead = (r["Id"] for r in org.store.records("Lead")[:2])
         rep = next(u for u in org.store.records("User") if u["ManagerId"] and u["UserRoleId"])
         org.store.upsert("Task", [{"Id": task, "Subject": LONG_TEXT}])
         org.store.upsert("Lead", [{"Id": lead, "Company": UNICODE, "LastName": "Ødegård 🙂"}])
         org.store.upsert("Opportunity", [{"Id": opportunity, "OwnerId": STRANGER}])
         org.store.upsert("User", [{"Id": rep["Id"], "UserRoleId": None}])  # a null relationship
+        org.shape.hide_field("Lead", "LeadSource")
+        # the first load, extract only: the run that meets the fields' changes is the whole job
+        first = run_pipeline(org, database, exports, selection=dg.AssetSelection.groups(EXTRACT_GROUP))
+        assert first.success
+
+        org.shape.show_field("Lead", "LeadSource")  # added to the org
+        org.shape.hide_field("Lead", "Phone")  # removed from it
+        org.store.upsert("Lead", [{"Id": changed, "Status": "Working - Contacted"}])
         result = run_pipeline(org, database, exports)
-    return result, database, dict(task=task, lead=lead, opportunity=opportunity, rep=rep["Id"])
+    return result, database, dict(task=task, lead=lead, opportunity=opportunity, rep=rep["Id"], changed=changed)
 
 
 def test_long_text_unicode_orphans_and_null_relationships_are_stored_exactly(odd_org_run):
@@ -109,19 +122,9 @@ def test_an_empty_org_runs_and_publishes_empty_marts(tmp_path, monkeypatch):
     assert (tmp_path / "exports" / "current" / "manifest.json").exists()
 
 
-def test_a_field_added_and_a_field_removed_between_runs(tmp_path, monkeypatch):
-    database, exports = tmp_path / "flywheel.duckdb", tmp_path / "exports"
-    with SampleOrg.from_generator(SMALL) as org:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
-        org.shape.hide_field("Lead", "LeadSource")
-        # the first load, extract only: the run that meets both changes is the whole job
-        assert run_pipeline(org, database, exports, selection=dg.AssetSelection.groups(EXTRACT_GROUP)).success
-
-        org.shape.show_field("Lead", "LeadSource")  # added to the org
-        org.shape.hide_field("Lead", "Phone")  # removed from it
-        lead = org.store.records("Lead")[0]["Id"]
-        org.store.upsert("Lead", [{"Id": lead, "Status": "Working - Contacted"}])
-        result = run_pipeline(org, database, exports)
+def test_a_field_added_and_a_field_removed_between_runs(odd_org_run):
+    result, database, ids = odd_org_run
+    lead = ids["changed"]
     assert result.success  # the run continues, dbt builds, the gates pass
     (event,) = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["raw_salesforce", "lead"])]
     metadata = event.materialization.metadata

@@ -4,7 +4,7 @@ profile values)."""
 
 import pytest
 
-from pipelines.dbt.project import dbt_target_path
+from pipelines.storage.warehouse import dbt_target_path
 
 pytestmark = pytest.mark.slow  # reads the shared whole run
 

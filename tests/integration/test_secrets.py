@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from conftest import SMALL, run_pipeline
+from conftest import run_pipeline, small_org_records
 
 from pipelines.assets.extract import asset_key
 from pipelines.salesforce.objects import OBJECTS_BY_NAME
@@ -69,7 +69,7 @@ def leaks_searched(tmp_path_factory):
     folder = tmp_path_factory.mktemp("secrets")
     credentials = OrgCredentials(password=PASSWORD, security_token=TOKEN, consumer_secret=CLIENT_SECRET)
     outcomes: dict[str, tuple[bool, list[str]]] = {}
-    with SampleOrg.from_generator(SMALL, credentials=credentials, faults=Faults()) as org, pytest.MonkeyPatch.context() as env:
+    with SampleOrg.from_generated(small_org_records(), credentials=credentials, faults=Faults()) as org, pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
         key_lines = [line for line in Path(org.credentials.private_key_file).read_text().splitlines()
                      if line and not line.startswith("-----")]

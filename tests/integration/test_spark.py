@@ -37,7 +37,7 @@ from pipelines.salesforce.objects import OBJECTS
 from pipelines.sample_org.org import SampleOrg
 from pipelines.storage.lake import CURRENT, LakeWarehouse
 
-from conftest import SMALL, absences_file, holidays_file, make_client
+from conftest import absences_file, holidays_file, make_client, small_org_records
 
 # dbt on Spark: several times slower than DuckDB on a small machine
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3000)]
@@ -88,7 +88,7 @@ def spark_build(tmp_path_factory) -> LakeWarehouse:
     require_spark()
     folder = tmp_path_factory.mktemp("spark_build")
     lake = LakeWarehouse.at(folder / "lake")
-    with SampleOrg.from_generator(SMALL) as org, pytest.MonkeyPatch.context() as env:
+    with SampleOrg.from_generated(small_org_records()) as org, pytest.MonkeyPatch.context() as env:
         env.setenv("REQUESTS_CA_BUNDLE", str(org.ca_file))
         with lake.get_connection() as con:
             outcomes = list(sync_objects(make_client(org), con, OBJECTS, SyncOptions()))
@@ -118,7 +118,7 @@ def spark_run(tmp_path_factory):
     require_spark()
     folder = tmp_path_factory.mktemp("spark_run")
     (folder / "dagster_home").mkdir()
-    with SampleOrg.from_generator(SMALL) as org:
+    with SampleOrg.from_generated(small_org_records()) as org:
         env = {
             **os.environ, "TZ": NOT_UTC, "REQUESTS_CA_BUNDLE": str(org.ca_file),
             "DAGSTER_HOME": str(folder / "dagster_home"),

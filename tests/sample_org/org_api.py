@@ -2,21 +2,18 @@
 and `api`, a `requests` call to it with a valid access token. Imported by the test modules that use
 them (`from org_api import api, org`)."""
 
-from datetime import date
-
 import pytest
 
-from pipelines.sample_org.generator import GeneratorConfig
 from pipelines.sample_org.org import SampleOrg
 from tests.support.faults import Faults
+from tests.support.small_org import small_org_records
 
 DATA = "/services/data/v59.0"
 
 
 @pytest.fixture
 def org():
-    config = GeneratorConfig(seed=3, users=24, days=45, end_date=date(2026, 11, 15))
-    with SampleOrg.from_generator(config, faults=Faults()) as org:
+    with SampleOrg.from_generated(small_org_records(), faults=Faults()) as org:
         yield org
 
 

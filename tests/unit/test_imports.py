@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 PROBE = """
@@ -35,6 +37,7 @@ def files(folder: Path) -> set[Path]:
     return {p for p in folder.rglob("*") if "__pycache__" not in p.parts}
 
 
+@pytest.mark.slow  # imports every module (Dagster, dbt, GX) in a new process: about 6 s
 def test_importing_every_module_writes_nothing_and_starts_nothing(tmp_path):
     (work := tmp_path / "work").mkdir()
     code = private_copy(tmp_path / "code")

@@ -2,7 +2,8 @@
 
 import os
 
-from pipelines.dbt.project import dbt_target_path, manifest_is_current
+from pipelines.dbt.project import manifest_is_current
+from pipelines.storage.warehouse import dbt_target_path
 
 
 def project(tmp_path):
