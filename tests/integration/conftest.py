@@ -24,7 +24,6 @@ from tests.support.faults import Faults
 from tests.support.small_org import SMALL, small_org_records
 
 
-
 @pytest.fixture
 def org():
     """A fresh small org per test, so tests that change records do not meet each other; it
@@ -122,10 +121,9 @@ def step_seconds(result) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class RunEvents:
-    """What the tests read of a finished run, kept so that another process can read it too: whether
-    it succeeded, and its materializations (as `dg.ExecuteInProcessResult` gives them)."""
+    """What the tests read of a good run, kept so that another process can read it too: its
+    materializations (as `dg.ExecuteInProcessResult` gives them)."""
 
-    success: bool
     materializations: tuple  # dg.DagsterEvent
 
     def get_asset_materialization_events(self) -> list:
@@ -169,7 +167,7 @@ def good_run(tmp_path_factory, worker_id) -> GoodRun:
             events.write_text(dg.serialize_value(result.get_asset_materialization_events() if result.success else failed))
     if not (kept := dg.deserialize_value(events.read_text(), list)) or not isinstance(kept[0], dg.DagsterEvent):
         pytest.fail(f"the shared good run failed: {kept}")
-    good = GoodRun(database, exports, RunEvents(True, tuple(kept)))
+    good = GoodRun(database, exports, RunEvents(tuple(kept)))
     assert dg.AssetKey(["publish", "marts_export"]) in {e.asset_key for e in good.result.get_asset_materialization_events()}
     return good
 

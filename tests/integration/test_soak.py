@@ -77,11 +77,15 @@ class Soak:
     days: int
     whole_every_day: bool  # each day's run is the whole job (less the report), or the sync and its gates
 
+    def publishes(self, number: int) -> bool:
+        """Day `number` runs the whole job (the last day, or every day of a month)."""
+        return self.whole_every_day or number == self.days
+
     def selection(self, number: int) -> dg.AssetSelection | None:
-        """What day `number` runs: the whole job on the last day."""
+        """What day `number` runs: all of it on the last day."""
         if number == self.days:
             return None
-        if self.whole_every_day:
+        if self.publishes(number):
             return dg.AssetSelection.all() - dg.AssetSelection.assets(REPORT)
         return dg.AssetSelection.groups(EXTRACT_GROUP)
 
@@ -261,7 +265,7 @@ def test_daily_runs(days, whole_every_day, tmp_path, monkeypatch):
                 assert org.faults.pending() == [], f"{day.fault}: not met"
                 org.faults.reset()
                 raw_matches_org(database, org)
-                if soak.whole_every_day or number == days:
+                if soak.publishes(number):
                     published_as_of(exports, date)
                 meta = {e.asset_key: e.metadata for e in result.asset_materializations_for_node(EXTRACT_STEP)}
                 restarts = {k.path[-1]: m["read_restarts"].value for k, m in meta.items() if "read_restarts" in m and m["read_restarts"].value}
