@@ -94,6 +94,7 @@ def odd_org_run(tmp_path_factory):
     return result, database, dict(task=task, lead=lead, opportunity=opportunity, rep=rep["Id"], changed=changed)
 
 
+@pytest.mark.scenario_runs
 def test_long_text_unicode_orphans_and_null_relationships_are_stored_exactly(odd_org_run):
     result, database, ids = odd_org_run
     assert result.success, [str(e.step_failure_data.error)[:300] for e in result.all_events if e.is_step_failure]
@@ -107,6 +108,7 @@ def test_long_text_unicode_orphans_and_null_relationships_are_stored_exactly(odd
         assert con.execute("SELECT count(*) FROM marts.user_adoption_scorecard WHERE user_id = ?", [ids["rep"]]).fetchone()[0] > 0
 
 
+@pytest.mark.scenario_runs
 def test_an_empty_org_runs_and_publishes_empty_marts(tmp_path, monkeypatch):
     (tmp_path / "org").mkdir()
     with SampleOrg.from_directory(tmp_path / "org") as org:
@@ -122,6 +124,7 @@ def test_an_empty_org_runs_and_publishes_empty_marts(tmp_path, monkeypatch):
     assert (tmp_path / "exports" / "current" / "manifest.json").exists()
 
 
+@pytest.mark.scenario_runs
 def test_a_field_added_and_a_field_removed_between_runs(odd_org_run):
     result, database, ids = odd_org_run
     lead = ids["changed"]

@@ -78,6 +78,7 @@ def test_a_user_whose_zone_is_missing_falls_back_to_the_org_zone(good_run):
                                          [rep]), persona
 
 
+@pytest.mark.scenario_runs
 def test_the_0500_utc_run_on_a_friday_equals_the_end_of_thursday_run(tmp_path):
     """The daily schedule runs at 05:00 UTC, when the org already holds the new day's first hours
     (a Sydney team's Friday morning, sync clients, integrations). It judges Thursday, the last
@@ -98,6 +99,7 @@ def test_the_0500_utc_run_on_a_friday_equals_the_end_of_thursday_run(tmp_path):
     assert not any(differences.values()), differences
 
 
+@pytest.mark.scenario_runs
 def test_a_shutdown_with_holiday_rows_raises_no_flag_and_the_report_names_it(tmp_path):
     """The last two weeks are a company shutdown (Holiday records, one per working day): nobody
     works. Without the Holiday records nearly everyone would be dormant and declining; with them,
@@ -116,6 +118,7 @@ def test_a_shutdown_with_holiday_rows_raises_no_flag_and_the_report_names_it(tmp
     assert "Holiday: <strong>Company shutdown, New Year&#39;s Day</strong>" in page
 
 
+@pytest.mark.scenario_runs
 def test_a_first_install_with_six_months_of_logins_shows_no_wave_of_historical_dormancy(tmp_path):
     """A year of records and, as Salesforce keeps, six months of LoginHistory: weeks before the
     logins' horizon carry no tier and no login-based flag, and say why; dormancy is first flagged

@@ -165,6 +165,7 @@ def export_metadata(result) -> dict:
     return event.materialization.metadata
 
 
+@pytest.mark.scenario_runs
 def test_a_good_run_after_a_bad_one_publishes_past_a_reader_and_says_which_flags_changed(good_run, pipeline, org):
     """The next good run after a run stopped by bad rows publishes; a reader holding the published
     database open neither blocks it nor sees it change; its metadata says which flags opened and
@@ -195,6 +196,7 @@ def test_a_good_run_after_a_bad_one_publishes_past_a_reader_and_says_which_flags
     assert (second["flags_opened"].value, second["flags_closed"].value) == (0, 0)
 
 
+@pytest.mark.scenario_runs
 def test_a_what_if_run_publishes_beside_the_real_publication_and_replaces_nothing(pipeline, org):
     """A what-if run publishes beside the real publication. Its org also holds a value outside a
     Salesforce enumeration, which a warning expectation reports without stopping the run: a

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from conftest import run_pipeline
 
-pytestmark = pytest.mark.slow  # runs the whole job
+pytestmark = [pytest.mark.slow, pytest.mark.scenario_runs]  # runs the whole job; the long tier
 
 ABSENCE_OBJECTS = {"OutOfOffice": "out_of_office", "LeadHistory": "lead_history"}
 SCOPE_OBJECTS = {"UserLogin": "user_login", "Profile": "profile", "UserLicense": "user_license",

@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.settings import Settings
 
-pytestmark = pytest.mark.slow  # a whole `flywheel run` (it stops early, at the extract)
+pytestmark = [pytest.mark.slow, pytest.mark.scenario_runs]  # a whole `flywheel run` (it stops early, at the extract); the long tier
 
 
 def test_a_quota_stopped_flywheel_run_alerts_once(org, tmp_path, receiver):

@@ -22,7 +22,7 @@ from pipelines.sample_org.org import SampleOrg
 from pipelines.salesforce.resource import SalesforceResource
 from tests.support.faults import Faults
 
-pytestmark = pytest.mark.slow  # runs the whole job (or dbt build): not in the fast tier
+pytestmark = [pytest.mark.slow, pytest.mark.scenario_runs]  # runs the whole job (or dbt build): not in the fast tier; the long tier
 
 REPO = Path(__file__).resolve().parents[2]
 # Runs of each auth mode extract two objects, without their gates; one runs the whole pipeline.
