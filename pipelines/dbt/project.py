@@ -19,13 +19,38 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
-from dagster_dbt import DbtCliInvocation, DbtCliResource, DbtProject
+from dagster_dbt import DagsterDbtProjectPreparer, DbtCliInvocation, DbtCliResource, DbtProject
 from packaging.version import Version
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 MARTS_FOLDER = "marts"
 # What the manifest is parsed from: a change to any file under these makes it stale.
 PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests")
+
+# dbt's own log file (`dbt.log` in the target folder) at info: a line per node and its result.
+# At dbt's default (debug) it holds every query and event as JSON, a tenth of a build's time.
+DBT_GLOBAL_FLAGS = ["--log-level-file", "info"]
+
+
+class ManifestPreparer(DagsterDbtProjectPreparer):
+    """dagster-dbt's preparer (its guard against two processes preparing at once, `dbt deps` when
+    the project has packages), with the parse and the metric definitions made by dbt in this
+    process: one start of dbt instead of two subprocesses (31 s on a clean checkout, 13 s so)."""
+
+    def _prepare_manifest(self, project: DbtProject) -> None:
+        from dbt.cli.main import dbtRunner
+
+        target = project.manifest_path.parent
+        where = ["--project-dir", str(project.project_dir), "--profiles-dir", str(project.profiles_dir),
+                 "--target-path", str(target), "--log-path", str(target)]
+        parsed = dbtRunner().invoke([*DBT_GLOBAL_FLAGS, "--quiet", "parse", *where])
+        if not parsed.success:
+            raise RuntimeError(f"dbt could not parse {project.project_dir}: {parsed.exception} (dbt.log in {target})")
+        documented = dbtRunner(manifest=parsed.result).invoke(
+            [*DBT_GLOBAL_FLAGS, "--quiet", "docs", "generate", "--static", "--no-compile", "--empty-catalog", *where])
+        if not documented.success:
+            raise RuntimeError(f"dbt could not write the metric definitions: {documented.exception}")
+
 
 # One parse for every run: dbt reuses a parse (`partial_parse.msgpack`) only for the same command
 # line vars and `--target` and the same profile values. So a run on DuckDB names no target (the
@@ -34,11 +59,6 @@ PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests
 # is the one dagster-dbt copies into each run's target folder (and the one `dbt build` by hand
 # in the project reuses).
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-
-
-# dbt's own log file (`dbt.log` in the target folder) at info: a line per node and its result.
-# At dbt's default (debug) it holds every query and event as JSON, a tenth of a build's time.
-DBT_GLOBAL_FLAGS = ["--log-level-file", "info"]
 
 
 _ENVIRONMENT_LOCK = threading.Lock()
@@ -102,11 +122,7 @@ def metric_definitions_path() -> Path:
 def prepare_manifest() -> Path:
     """Parse the dbt project and write its metric definitions (no database needed); return the
     manifest's path."""
-    dbt_project.preparer.prepare(dbt_project)
-    dbt_cli().cli(
-        ["docs", "generate", "--static", "--no-compile", "--empty-catalog", "--quiet"],
-        target_path=dbt_project.target_path, manifest=dbt_project.manifest_path,
-    ).wait()
+    ManifestPreparer().prepare(dbt_project)
     return dbt_project.manifest_path
 
 
